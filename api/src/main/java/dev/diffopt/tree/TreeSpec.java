@@ -1,0 +1,545 @@
+package dev.diffopt.tree;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The structure of a tree: an immutable value made of nodes ({@link NodeKind}) whose leaves are
+ * placeholders. Obtained from {@link TreeRegistry#structure(Object)} or {@link
+ * TreeRegistry#flatten(Object)}.
+ *
+ * <h2>Equality</h2>
+ *
+ * Two specs are equal when they have the same shape and the same node data: the kinds, the number
+ * of children, the map keys (in child order), the record class, the array component type, the
+ * custom node type with its auxiliary data and child keys, and the {@code noneIsLeaf} option. The
+ * registry the spec came from is otherwise not part of equality.
+ *
+ * <h2>String form</h2>
+ *
+ * {@link #toString()} prints a leaf as {@code *} and nodes as follows:
+ *
+ * <ul>
+ *   <li>None (a {@code null} node): {@code None}
+ *   <li>list: {@code [*, *]}
+ *   <li>map (sorted keys): {@code {a=*, b=None}}
+ *   <li>ordered map ({@code LinkedHashMap}): {@code ordered{b=*, a=*}}
+ *   <li>record: {@code Point(x=*, y=*)} (simple class name and component names)
+ *   <li>array: {@code Object[](*, *)}, {@code String[](*)} (simple name of the component type)
+ *   <li>Optional: {@code Optional[*]} and {@code Optional.empty}
+ *   <li>custom node: {@code MyNode<aux>(*, *)}; without auxiliary data {@code MyNode(*, *)}; with
+ *       child keys {@code MyNode<aux>(w=*, b=*)}
+ * </ul>
+ *
+ * A spec made with {@code noneIsLeaf} ends with the suffix {@code  (noneIsLeaf)}. For example:
+ * {@code [*, {a=*, b=None}, Point(x=*, y=*), Optional[*], Optional.empty, Object[](*, *),
+ * MyNode<aux>(*, *)]}.
+ */
+public final class TreeSpec {
+  private final NodeHeader header;
+  private final List<TreeSpec> children;
+  private final TreeRegistry registry;
+  private final NodeDef<?> def;
+  private final int numLeaves;
+  private final int numNodes;
+  private final int hash;
+
+  TreeSpec(NodeHeader header, List<TreeSpec> children, TreeRegistry registry, NodeDef<?> def) {
+    this.header = header;
+    this.children = Collections.unmodifiableList(children);
+    this.registry = registry;
+    this.def = def;
+    int leaves = header.kind() == NodeKind.LEAF ? 1 : 0;
+    int nodes = 1;
+    int h = header.hashCode() * 31 + Boolean.hashCode(registry.noneIsLeaf());
+    for (TreeSpec c : children) {
+      leaves += c.numLeaves;
+      nodes += c.numNodes;
+      h = h * 31 + c.hash;
+    }
+    this.numLeaves = leaves;
+    this.numNodes = nodes;
+    this.hash = h;
+  }
+
+  /**
+   * The kind of the root node.
+   *
+   * @return the kind
+   */
+  public NodeKind kind() {
+    return header.kind();
+  }
+
+  /**
+   * Whether this spec is a single leaf.
+   *
+   * @return true if {@link #kind()} is {@link NodeKind#LEAF}
+   */
+  public boolean isLeaf() {
+    return header.kind() == NodeKind.LEAF;
+  }
+
+  /**
+   * Whether {@code null} was treated as a leaf (rather than an empty node) when this spec was made.
+   *
+   * @return the {@code noneIsLeaf} option of the registry that made this spec
+   */
+  public boolean noneIsLeaf() {
+    return registry.noneIsLeaf();
+  }
+
+  /**
+   * The number of leaves.
+   *
+   * @return the number of leaves
+   */
+  public int numLeaves() {
+    return numLeaves;
+  }
+
+  /**
+   * The number of nodes, counting the root, every inner node, every None node and every leaf.
+   *
+   * @return the number of nodes (1 for a leaf)
+   */
+  public int numNodes() {
+    return numNodes;
+  }
+
+  /**
+   * The number of children of the root node.
+   *
+   * @return the number of children (0 for a leaf or None)
+   */
+  public int numChildren() {
+    return children.size();
+  }
+
+  /**
+   * The specs of the children of the root node, in flattening order.
+   *
+   * @return an unmodifiable list
+   */
+  public List<TreeSpec> children() {
+    return children;
+  }
+
+  /**
+   * The path entries that lead from the root node to each of its children, e.g. map keys or record
+   * component names.
+   *
+   * @return one entry per child
+   */
+  public List<PathEntry> childEntries() {
+    List<PathEntry> out = new ArrayList<>(children.size());
+    for (int i = 0; i < children.size(); i++) {
+      out.add(header.entry(i));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /**
+   * The Java type of the root node: the record class, the array class, the registered custom
+   * class, {@code List.class}, {@code Map.class}, {@code LinkedHashMap.class} or {@code
+   * Optional.class}; null for a leaf or None.
+   *
+   * @return the node type, or null
+   */
+  public Class<?> nodeType() {
+    switch (header.kind()) {
+      case LIST:
+        return List.class;
+      case MAP:
+        return Map.class;
+      case ORDERED_MAP:
+        return LinkedHashMap.class;
+      case OPTIONAL:
+        return Optional.class;
+      case ARRAY:
+        return header.type().arrayType();
+      case RECORD:
+      case CUSTOM:
+        return header.type();
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * The auxiliary data of a custom root node, as returned by {@link NodeDef#flatten}.
+   *
+   * @return the auxiliary data; null for other kinds
+   */
+  public Object auxData() {
+    return header.aux();
+  }
+
+  /**
+   * Builds a tree of this structure with the given leaves, in flattening order. Nodes are rebuilt
+   * with their own kind: lists become unmodifiable lists (tolerating null), maps unmodifiable maps
+   * iterating in the spec's key order (ordered maps stay {@code LinkedHashMap}s), records are
+   * built by their canonical constructor, arrays get the original component type, a None node
+   * becomes {@code null}, and custom nodes are rebuilt by their {@link NodeDef}. A present
+   * Optional whose content is {@code null} becomes empty.
+   *
+   * @param leaves exactly {@link #numLeaves()} leaves
+   * @return the tree
+   * @throws IllegalArgumentException if the number of leaves is wrong, a record constructor fails,
+   *     or a leaf cannot be stored in a typed array
+   */
+  public Object unflatten(List<?> leaves) {
+    Objects.requireNonNull(leaves, "leaves");
+    if (leaves.size() != numLeaves) {
+      throw new IllegalArgumentException(
+          "expected "
+              + numLeaves
+              + (numLeaves == 1 ? " leaf" : " leaves")
+              + " for structure "
+              + this
+              + ", got "
+              + leaves.size());
+    }
+    return build(leaves.iterator());
+  }
+
+  private Object build(Iterator<?> leaves) {
+    switch (header.kind()) {
+      case LEAF:
+        return leaves.next();
+      case NONE:
+        return null;
+      default:
+        List<Object> kids = new ArrayList<>(children.size());
+        for (TreeSpec c : children) {
+          kids.add(c.build(leaves));
+        }
+        return construct(kids);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object construct(List<Object> kids) {
+    switch (header.kind()) {
+      case LIST:
+        return Collections.unmodifiableList(kids);
+      case MAP:
+        {
+          Map<Object, Object> m = new LinkedHashMap<>();
+          for (int i = 0; i < kids.size(); i++) {
+            m.put(header.keys().get(i), kids.get(i));
+          }
+          return Collections.unmodifiableMap(m);
+        }
+      case ORDERED_MAP:
+        return new FrozenLinkedHashMap<>(header.keys(), kids);
+      case RECORD:
+        return RecordInfo.of(header.type()).construct(kids);
+      case ARRAY:
+        {
+          Object[] array = (Object[]) java.lang.reflect.Array.newInstance(header.type(), kids.size());
+          for (int i = 0; i < array.length; i++) {
+            try {
+              array[i] = kids.get(i);
+            } catch (ArrayStoreException e) {
+              throw new IllegalArgumentException(
+                  "cannot store a "
+                      + kids.get(i).getClass().getName()
+                      + " as element ["
+                      + i
+                      + "] of a "
+                      + header.type().getSimpleName()
+                      + "[]",
+                  e);
+            }
+          }
+          return array;
+        }
+      case OPTIONAL:
+        return kids.isEmpty() ? Optional.empty() : Optional.ofNullable(kids.get(0));
+      default:
+        return ((NodeDef<Object>) def)
+            .unflatten(header.aux(), Collections.unmodifiableList(kids));
+    }
+  }
+
+  /**
+   * Takes {@code fullTree} apart down to this spec: returns the subtrees of {@code fullTree} that
+   * sit at this spec's leaf positions, in order. Where this spec has a leaf the full tree may have
+   * any subtree; above that the nodes must match exactly (as for {@link #equals}). The tree is
+   * read with the registry that made this spec.
+   *
+   * @param fullTree a tree that has this spec as a prefix
+   * @return {@link #numLeaves()} subtrees (an unmodifiable list)
+   * @throws TreeMismatchException if the structures differ above this spec's leaves
+   */
+  public List<Object> flattenUpTo(Object fullTree) {
+    List<Object> out = new ArrayList<>(numLeaves);
+    List<PathEntry> path = new ArrayList<>();
+    String detail;
+    try {
+      detail = upTo(fullTree, out, path);
+    } catch (TreeRegistry.PathedFailure f) {
+      throw f.toException(KeyPath.of(path));
+    }
+    if (detail != null) {
+      throw new TreeMismatchException(
+          "tree does not match the structure",
+          KeyPath.of(path),
+          detail,
+          this,
+          registry.structureOrNull(fullTree));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private String upTo(Object x, List<Object> out, List<PathEntry> path) {
+    if (header.kind() == NodeKind.LEAF) {
+      out.add(x);
+      return null;
+    }
+    NodeView v = registry.view(x);
+    String detail = NodeHeader.mismatch(header, v.header);
+    if (detail != null) {
+      return detail;
+    }
+    int i = 0;
+    for (Object c : v.children) {
+      path.add(header.entry(i));
+      detail = children.get(i).upTo(c, out, path);
+      if (detail != null) {
+        return detail;
+      }
+      path.remove(path.size() - 1);
+      i++;
+    }
+    return null;
+  }
+
+  /**
+   * Whether this spec is a prefix of {@code other}: both have the same {@code noneIsLeaf} option
+   * and {@code other} can be obtained from this spec by replacing some leaves with subtrees. Every
+   * spec is a prefix of itself, and a leaf spec is a prefix of every spec with the same option.
+   *
+   * @param other the candidate full structure
+   * @return true if this spec is a prefix of {@code other}
+   */
+  public boolean isPrefixOf(TreeSpec other) {
+    return difference(this, other, true) == null;
+  }
+
+  /**
+   * The paths of the leaves, in flattening order.
+   *
+   * @return {@link #numLeaves()} paths (an unmodifiable list)
+   */
+  public List<KeyPath> paths() {
+    List<KeyPath> out = new ArrayList<>(numLeaves);
+    collectPaths(KeyPath.root(), out);
+    return Collections.unmodifiableList(out);
+  }
+
+  private void collectPaths(KeyPath here, List<KeyPath> out) {
+    if (isLeaf()) {
+      out.add(here);
+      return;
+    }
+    for (int i = 0; i < children.size(); i++) {
+      children.get(i).collectPaths(here.append(header.entry(i)), out);
+    }
+  }
+
+  /**
+   * Replaces every leaf of this spec with {@code inner}: the structure of a tree of this shape
+   * whose leaves all have structure {@code inner}.
+   *
+   * @param inner the structure to put at each leaf
+   * @return the composed structure, with {@code numLeaves() * inner.numLeaves()} leaves
+   * @throws IllegalArgumentException if the two specs have different {@code noneIsLeaf} options
+   */
+  public TreeSpec compose(TreeSpec inner) {
+    if (noneIsLeaf() != inner.noneIsLeaf()) {
+      throw new IllegalArgumentException(
+          "cannot compose specs with different noneIsLeaf options: " + this + " and " + inner);
+    }
+    return composeWith(inner);
+  }
+
+  private TreeSpec composeWith(TreeSpec inner) {
+    if (isLeaf()) {
+      return inner;
+    }
+    if (children.isEmpty()) {
+      return this;
+    }
+    List<TreeSpec> kids = new ArrayList<>(children.size());
+    for (TreeSpec c : children) {
+      kids.add(c.composeWith(inner));
+    }
+    return new TreeSpec(header, kids, registry, def);
+  }
+
+  /** A difference between two specs: where and what. */
+  record Diff(KeyPath path, String detail) {}
+
+  /**
+   * The first difference between {@code a} and {@code b} in flattening order, or null if they are
+   * equal (with {@code prefix}: if {@code a} is a prefix of {@code b}).
+   */
+  static Diff difference(TreeSpec a, TreeSpec b, boolean prefix) {
+    if (a.noneIsLeaf() != b.noneIsLeaf()) {
+      return new Diff(
+          KeyPath.root(), "noneIsLeaf=" + a.noneIsLeaf() + " vs noneIsLeaf=" + b.noneIsLeaf());
+    }
+    List<PathEntry> path = new ArrayList<>();
+    String detail = diff(a, b, prefix, path);
+    return detail == null ? null : new Diff(KeyPath.of(path), detail);
+  }
+
+  private static String diff(TreeSpec a, TreeSpec b, boolean prefix, List<PathEntry> path) {
+    if (prefix && a.isLeaf()) {
+      return null;
+    }
+    if (a.hash == b.hash && a.equals(b)) {
+      return null;
+    }
+    String detail = NodeHeader.mismatch(a.header, b.header);
+    if (detail != null) {
+      return detail;
+    }
+    for (int i = 0; i < a.children.size(); i++) {
+      path.add(a.header.entry(i));
+      detail = diff(a.children.get(i), b.children.get(i), prefix, path);
+      if (detail != null) {
+        return detail;
+      }
+      path.remove(path.size() - 1);
+    }
+    return null;
+  }
+
+  /** Specs are equal when they have the same shape and node data; see the class comment. */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof TreeSpec)) {
+      return false;
+    }
+    // iterative, so that deep specs do not exhaust the stack
+    ArrayDeque<TreeSpec> work = new ArrayDeque<>();
+    work.push(this);
+    work.push((TreeSpec) o);
+    while (!work.isEmpty()) {
+      TreeSpec b = work.pop();
+      TreeSpec a = work.pop();
+      if (a == b) {
+        continue;
+      }
+      if (a.hash != b.hash
+          || a.numNodes != b.numNodes
+          || a.registry.noneIsLeaf() != b.registry.noneIsLeaf()
+          || !a.header.equals(b.header)
+          || a.children.size() != b.children.size()) {
+        return false;
+      }
+      for (int i = a.children.size() - 1; i >= 0; i--) {
+        work.push(a.children.get(i));
+        work.push(b.children.get(i));
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  /** The string form described in the class comment, e.g. {@code [*, {a=*, b=None}]}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    appendTo(sb);
+    if (registry.noneIsLeaf()) {
+      sb.append(" (noneIsLeaf)");
+    }
+    return sb.toString();
+  }
+
+  private void appendTo(StringBuilder sb) {
+    switch (header.kind()) {
+      case LEAF:
+        sb.append('*');
+        return;
+      case NONE:
+        sb.append("None");
+        return;
+      case LIST:
+        appendChildren(sb, "[", "]", false);
+        return;
+      case MAP:
+        appendChildren(sb, "{", "}", true);
+        return;
+      case ORDERED_MAP:
+        appendChildren(sb, "ordered{", "}", true);
+        return;
+      case RECORD:
+        appendChildren(sb, header.type().getSimpleName() + "(", ")", true);
+        return;
+      case ARRAY:
+        appendChildren(sb, header.type().getSimpleName() + "[](", ")", false);
+        return;
+      case OPTIONAL:
+        if (children.isEmpty()) {
+          sb.append("Optional.empty");
+        } else {
+          appendChildren(sb, "Optional[", "]", false);
+        }
+        return;
+      default:
+        String open =
+            header.type().getSimpleName() + (header.aux() == null ? "" : "<" + header.aux() + ">");
+        appendChildren(sb, open + "(", ")", header.keys() != null);
+    }
+  }
+
+  private void appendChildren(StringBuilder sb, String open, String close, boolean named) {
+    sb.append(open);
+    for (int i = 0; i < children.size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      if (named) {
+        sb.append(name(i)).append('=');
+      }
+      children.get(i).appendTo(sb);
+    }
+    sb.append(close);
+  }
+
+  /** The plain name of child {@code i}: a map key, a component name or a custom key. */
+  private String name(int i) {
+    switch (header.kind()) {
+      case MAP:
+      case ORDERED_MAP:
+        return String.valueOf(header.keys().get(i));
+      case RECORD:
+        return RecordInfo.of(header.type()).name(i);
+      default:
+        PathEntry e = (PathEntry) header.keys().get(i);
+        if (e instanceof PathEntry.CustomKey k) {
+          return String.valueOf(k.key());
+        }
+        return e.toString();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The backend-neutral API of diffopt: pytrees, tensors and their primitive operations, the backend
+ * SPI with {@link java.util.ServiceLoader} discovery, and automatic differentiation over functions
+ * of trees. Nothing in this module knows a concrete backend.
+ */
+module dev.diffopt.api {
+  requires static com.google.guice;
+  requires static jakarta.inject;
+
+  exports dev.diffopt;
+  exports dev.diffopt.tree;
+  exports dev.diffopt.tensor;
+  exports dev.diffopt.spi;
+  exports dev.diffopt.autodiff;
+  exports dev.diffopt.guice;
+
+  uses dev.diffopt.spi.BackendProvider;
+}

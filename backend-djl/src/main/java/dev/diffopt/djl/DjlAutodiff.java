@@ -1,0 +1,178 @@
+package dev.diffopt.djl;
+
+import ai.djl.engine.EngineException;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.diffopt.autodiff.Autodiff;
+import dev.diffopt.autodiff.ValueAndGrad;
+import dev.diffopt.autodiff.Vjp;
+import dev.diffopt.tensor.Tensor;
+import dev.diffopt.tensor.TensorOps;
+import dev.diffopt.tree.Flat;
+import dev.diffopt.tree.KeyPath;
+import dev.diffopt.tree.TreeSpec;
+import dev.diffopt.tree.Trees;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@link Autodiff} on libtorch's autograd, reached through {@code torch.autograd.grad} in a
+ * TorchScript module ({@code autograd.py}). Unlike {@code backward(create_graph=True)} this stores
+ * no {@code .grad} on leaves, so repeated higher-order calls do not leak, and it differentiates
+ * with respect to non-leaf tensors (the inner-loop parameters of a meta-step).
+ *
+ * <p>Each call (1) makes a differentiable alias of every parameter leaf ({@code x.view_as(x)} when
+ * {@code x} already requires grad, so an enclosing differentiation still flows through it;
+ * otherwise {@code x.detach().requires_grad_()}), (2) runs the function on the aliases with grad
+ * mode on, (3) asks autograd for the gradients with respect to the aliases. Grad mode is
+ * thread-local in libtorch and is switched on for the duration of the call, so any thread works.
+ */
+final class DjlAutodiff implements Autodiff {
+  private final DjlTensorOps ops;
+  private final PtNDManager manager;
+  private final TorchScriptModule autograd;
+
+  DjlAutodiff(DjlTensorOps ops, PtNDManager manager, TorchScriptModule autograd) {
+    this.ops = ops;
+    this.manager = manager;
+    this.autograd = autograd;
+  }
+
+  @Override
+  public TensorOps ops() {
+    return ops;
+  }
+
+  @Override
+  public <P> ValueAndGrad<P> valueAndGrad(
+      Function<? super P, Tensor> fn, P params, boolean createGraph) {
+    if (fn == null) {
+      throw new NullPointerException("valueAndGrad: fn is null");
+    }
+    Flat flat = Trees.flatten(params);
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try {
+      PtNDArray[] inputs = differentiableInputs(flat, "valueAndGrad");
+      @SuppressWarnings("unchecked")
+      P aliased = (P) flat.spec().unflatten(wrapAll(inputs));
+      Tensor value = fn.apply(aliased);
+      PtNDArray out = scalarOutput(value);
+      PtNDArray[] seed = {(PtNDArray) ops.unwrap(ops.onesLike(value), "valueAndGrad")};
+      PtNDArray[] grads = vjp(new PtNDArray[] {out}, inputs, seed, createGraph);
+      @SuppressWarnings("unchecked")
+      P grad = (P) flat.spec().unflatten(wrapAll(grads));
+      return new ValueAndGrad<>(value, grad);
+    } finally {
+      JniUtils.setGradMode(previous);
+    }
+  }
+
+  @Override
+  public <P, O> Vjp<P, O> vjp(
+      Function<? super P, O> fn, P primals, O cotangents, boolean createGraph) {
+    if (fn == null) {
+      throw new NullPointerException("vjp: fn is null");
+    }
+    Flat flat = Trees.flatten(primals);
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try {
+      PtNDArray[] inputs = differentiableInputs(flat, "vjp");
+      @SuppressWarnings("unchecked")
+      P aliased = (P) flat.spec().unflatten(wrapAll(inputs));
+      O output = fn.apply(aliased);
+      Flat outFlat = Trees.flatten(output);
+      Flat cotFlat = Trees.flatten(cotangents);
+      if (!outFlat.spec().equals(cotFlat.spec())) {
+        // mapN reports both structures and the first differing path
+        Trees.mapN(xs -> xs.get(0), output, cotangents);
+      }
+      PtNDArray[] outs = new PtNDArray[outFlat.leaves().size()];
+      PtNDArray[] seeds = new PtNDArray[outs.length];
+      List<KeyPath> paths = outFlat.spec().paths();
+      for (int i = 0; i < outs.length; i++) {
+        Tensor o = floatingLeaf(outFlat.leaves().get(i), "vjp output", paths.get(i));
+        Tensor c = floatingLeaf(cotFlat.leaves().get(i), "vjp cotangent", paths.get(i));
+        if (!o.shape().equals(c.shape()) || o.dtype() != c.dtype()) {
+          throw new IllegalArgumentException(
+              "vjp: cotangent at " + paths.get(i) + " is " + c.dtype() + c.shape()
+                  + " but the output there is " + o.dtype() + o.shape());
+        }
+        outs[i] = ops.unwrap(o, "vjp");
+        seeds[i] = ops.unwrap(c, "vjp");
+      }
+      PtNDArray[] grads = vjp(outs, inputs, seeds, createGraph);
+      @SuppressWarnings("unchecked")
+      P result = (P) flat.spec().unflatten(wrapAll(grads));
+      return new Vjp<>(output, result);
+    } finally {
+      JniUtils.setGradMode(previous);
+    }
+  }
+
+  @Override
+  public Tensor stopGradient(Tensor x) {
+    PtNDArray a = ops.unwrap(x, "stopGradient");
+    return ops.wrap(a.stopGradient());
+  }
+
+  private PtNDArray[] differentiableInputs(Flat flat, String op) {
+    List<KeyPath> paths = flat.spec().paths();
+    PtNDArray[] leaves = new PtNDArray[flat.leaves().size()];
+    for (int i = 0; i < leaves.length; i++) {
+      Tensor t = floatingLeaf(flat.leaves().get(i), op + " parameter", paths.get(i));
+      leaves[i] = ops.unwrap(t, op);
+    }
+    return call(() -> autograd.runOnTensorLists(manager, "differentiable_inputs", leaves));
+  }
+
+  private PtNDArray[] vjp(
+      PtNDArray[] outputs, PtNDArray[] inputs, PtNDArray[] seeds, boolean createGraph) {
+    String method = createGraph ? "vjp_create_graph" : "forward";
+    return call(() -> autograd.runOnTensorLists(manager, method, outputs, inputs, seeds));
+  }
+
+  private static PtNDArray[] call(java.util.function.Supplier<PtNDArray[]> body) {
+    try {
+      return body.get();
+    } catch (EngineException e) {
+      throw new IllegalStateException("autograd failed in libtorch: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Object> wrapAll(PtNDArray[] arrays) {
+    Object[] wrapped = new Object[arrays.length];
+    for (int i = 0; i < arrays.length; i++) {
+      wrapped[i] = ops.wrap(arrays[i]);
+    }
+    return List.of(wrapped);
+  }
+
+  private PtNDArray scalarOutput(Tensor value) {
+    if (value == null) {
+      throw new IllegalArgumentException("valueAndGrad: fn returned null instead of a tensor");
+    }
+    Tensor v = floatingLeaf(value, "valueAndGrad output", KeyPath.root());
+    if (v.shape().size() != 1) {
+      throw new IllegalArgumentException(
+          "valueAndGrad: fn must return a one-element tensor (a loss), got shape " + v.shape()
+              + "; use vjp for non-scalar outputs");
+    }
+    return ops.unwrap(v, "valueAndGrad");
+  }
+
+  private static Tensor floatingLeaf(Object leaf, String what, KeyPath path) {
+    if (!(leaf instanceof Tensor t)) {
+      throw new IllegalArgumentException(
+          what + " at " + path + " must be a Tensor, got "
+              + (leaf == null ? "null" : leaf.getClass().getName()));
+    }
+    if (!t.dtype().isFloating()) {
+      throw new IllegalArgumentException(
+          what + " at " + path + " must be floating-point to carry gradients, got " + t.dtype());
+    }
+    return t;
+  }
+}

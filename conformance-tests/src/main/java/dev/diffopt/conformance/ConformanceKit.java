@@ -1,0 +1,83 @@
+package dev.diffopt.conformance;
+
+import dev.diffopt.spi.Backend;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The diffopt conformance kit (a TCK): every backend, ours or a third party's, passes it by
+ * extending this class once in its tests and returning its backend from {@link #createBackend()}.
+ *
+ * <pre>{@code
+ * class MyBackendConformanceTest extends ConformanceKit {
+ *   @Override protected Backend createBackend() { return Backends.get("mine"); }
+ * }
+ * }</pre>
+ *
+ * <p>Each area is a {@link Nested} suite in its own file; every case carries a stable id in its
+ * display name (e.g. {@code AD-MLP-TANH-01}). Suites that need a {@link
+ * dev.diffopt.spi.Capability} the backend lacks are skipped, each case saying why.
+ */
+public abstract class ConformanceKit {
+  private static final Map<Class<?>, Backend> BACKENDS = new ConcurrentHashMap<>();
+
+  /** Creates the backend under test; called once per kit subclass. */
+  protected abstract Backend createBackend();
+
+  /** The backend under test, created on first use. */
+  protected final Backend backend() {
+    return BACKENDS.computeIfAbsent(getClass(), k -> createBackend());
+  }
+
+  /** Discovery and the SPI contract. */
+  @Nested
+  @DisplayName("spi: discovery and backend contract")
+  class Spi extends SpiSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Every {@code TensorOps} primitive against the float64 reference. */
+  @Nested
+  @DisplayName("ops: TensorOps primitives against a float64 Java reference")
+  class Ops extends OpsSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** First- and second-order gradients against finite differences. */
+  @Nested
+  @DisplayName("autodiff: gradients against central finite differences")
+  class Autodiff extends AutodiffSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Bad input gives clear exceptions. */
+  @Nested
+  @DisplayName("errors: bad input gives a clear exception")
+  class Errors extends BadInputSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Process memory stays flat in long loops. */
+  @Nested
+  @DisplayName("memory: long loops keep process memory flat")
+  class Memory extends MemorySuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.diffopt.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diffopt.autodiff.Autodiff;
+import dev.diffopt.spi.Capability;
+import dev.diffopt.tensor.DType;
+import dev.diffopt.tensor.Scope;
+import dev.diffopt.tensor.Tensor;
+import dev.diffopt.tensor.TensorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Long loops keep process memory flat: each iteration runs in its own {@link Scope}, and the
+ * resident set size after the loop may exceed the size after a warm-up by at most {@value
+ * #MAX_GROWTH_MB} MB.
+ */
+public abstract class MemorySuite extends BackendSuite {
+  private static final int WARMUP = 300;
+  private static final int ITERATIONS = 2000;
+  private static final long MAX_GROWTH_MB = 20;
+
+  private long residentAfter(Runnable loopBody, int iterations) {
+    for (int i = 0; i < iterations; i++) {
+      try (Scope s = backend().scope()) {
+        loopBody.run();
+      }
+    }
+    System.gc();
+    OptionalLong rss = ProcessMemory.residentBytes();
+    Assumptions.assumeTrue(rss.isPresent(), "skipped: /proc/self/status is not readable here");
+    return rss.getAsLong();
+  }
+
+  private void assertFlat(Runnable loopBody, String what) {
+    long before = residentAfter(loopBody, WARMUP);
+    long after = residentAfter(loopBody, ITERATIONS);
+    long growthMb = (after - before) >> 20;
+    System.out.printf(
+        "%s: RSS %d MB after %d warm-up iterations, %d MB after %d more (growth %d MB)%n",
+        what, before >> 20, WARMUP, after >> 20, ITERATIONS, growthMb);
+    assertTrue(
+        growthMb < MAX_GROWTH_MB,
+        what + ": RSS grew by " + growthMb + " MB over " + ITERATIONS + " iterations (limit "
+            + MAX_GROWTH_MB + " MB)");
+  }
+
+  @Test
+  @DisplayName("MEM-01 2,000 double-backward meta-steps keep RSS growth under 20 MB")
+  void doubleBackwardLoop() {
+    require(Capability.HIGHER_ORDER);
+    TensorOps ops = backend().ops();
+    Autodiff ad = backend().autodiff();
+    DType dtype = backend().has(Capability.FLOAT64) ? DType.FLOAT64 : DType.FLOAT32;
+    List<Tensor> theta = Mlp.init(ops, dtype, 7, 1, 32, 32, 1);
+    Tensor x = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 1);
+    Tensor y = ops.sin(x);
+    Runnable metaStep =
+        () -> {
+          List<Tensor> meta =
+              ad.grad(
+                  p -> {
+                    List<Tensor> g =
+                        ad.grad(q -> Mlp.mse(ops, Mlp.forward(ops, q, x, ops::tanh), y), p, true);
+                    List<Tensor> adapted = new ArrayList<>();
+                    for (int i = 0; i < p.size(); i++) {
+                      adapted.add(ops.sub(p.get(i), ops.mul(g.get(i), 0.01)));
+                    }
+                    return Mlp.mse(ops, Mlp.forward(ops, adapted, x, ops::tanh), y);
+                  },
+                  theta);
+          ops.toDoubleArray(meta.get(0));
+        };
+    assertFlat(metaStep, "double backward");
+  }
+
+  @Test
+  @DisplayName("MEM-02 2,000 iterations of plain tensor ops keep RSS growth under 20 MB")
+  void opsLoop() {
+    TensorOps ops = backend().ops();
+    Tensor a = ops.randomNormal(dev.diffopt.tensor.Shape.of(256, 256), DType.FLOAT32, 3);
+    Runnable body = () -> ops.toFloatArray(ops.sum(ops.tanh(ops.matmul(a, a))));
+    assertFlat(body, "tensor ops");
+  }
+}

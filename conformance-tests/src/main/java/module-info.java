@@ -1,0 +1,13 @@
+/**
+ * The diffopt conformance kit: abstract JUnit 5 suites that every backend runs by extending
+ * {@link dev.diffopt.conformance.ConformanceKit} once in its tests.
+ */
+module dev.diffopt.conformance {
+  requires transitive dev.diffopt.api;
+  requires transitive org.junit.jupiter.api;
+
+  exports dev.diffopt.conformance;
+  exports dev.diffopt.conformance.reference;
+
+  opens dev.diffopt.conformance to org.junit.platform.commons;
+}
