@@ -47,41 +47,18 @@ final class DjlAutodiff implements Autodiff {
   @Override
   public <P> ValueAndGrad<P> valueAndGrad(
       Function<? super P, Tensor> fn, P params, boolean createGraph) {
-    if (fn == null) {
-      throw new NullPointerException("valueAndGrad: fn is null");
-    }
-    Flat flat = Trees.flatten(params);
-    boolean previous = JniUtils.isGradMode();
-    JniUtils.setGradMode(true);
-    try {
-      PtNDArray[] inputs = differentiableInputs(flat, "valueAndGrad");
-      @SuppressWarnings("unchecked")
-      P aliased = (P) flat.spec().unflatten(wrapAll(inputs));
+    return differentiate("valueAndGrad", fn, params, (aliased, inputs, spec) -> {
       Tensor value = fn.apply(aliased);
-      PtNDArray out = scalarOutput(value);
-      PtNDArray[] seed = {(PtNDArray) ops.unwrap(ops.onesLike(value), "valueAndGrad")};
-      PtNDArray[] grads = vjp(new PtNDArray[] {out}, inputs, seed, createGraph);
-      @SuppressWarnings("unchecked")
-      P grad = (P) flat.spec().unflatten(wrapAll(grads));
-      return new ValueAndGrad<>(value, grad);
-    } finally {
-      JniUtils.setGradMode(previous);
-    }
+      PtNDArray[] outputs = {scalarOutput(value)};
+      PtNDArray[] seeds = {ops.unwrap(ops.onesLike(value), "valueAndGrad")};
+      return new ValueAndGrad<>(value, unflatten(spec, vjp(outputs, inputs, seeds, createGraph)));
+    });
   }
 
   @Override
   public <P, O> Vjp<P, O> vjp(
       Function<? super P, O> fn, P primals, O cotangents, boolean createGraph) {
-    if (fn == null) {
-      throw new NullPointerException("vjp: fn is null");
-    }
-    Flat flat = Trees.flatten(primals);
-    boolean previous = JniUtils.isGradMode();
-    JniUtils.setGradMode(true);
-    try {
-      PtNDArray[] inputs = differentiableInputs(flat, "vjp");
-      @SuppressWarnings("unchecked")
-      P aliased = (P) flat.spec().unflatten(wrapAll(inputs));
+    return differentiate("vjp", fn, primals, (aliased, inputs, spec) -> {
       O output = fn.apply(aliased);
       Flat outFlat = Trees.flatten(output);
       Flat cotFlat = Trees.flatten(cotangents);
@@ -103,13 +80,41 @@ final class DjlAutodiff implements Autodiff {
         outs[i] = ops.unwrap(o, "vjp");
         seeds[i] = ops.unwrap(c, "vjp");
       }
-      PtNDArray[] grads = vjp(outs, inputs, seeds, createGraph);
-      @SuppressWarnings("unchecked")
-      P result = (P) flat.spec().unflatten(wrapAll(grads));
-      return new Vjp<>(output, result);
+      return new Vjp<>(output, unflatten(spec, vjp(outs, inputs, seeds, createGraph)));
+    });
+  }
+
+  /** What a differentiation does once the differentiable aliases of the parameters exist. */
+  private interface Body<P, R> {
+    R apply(P aliased, PtNDArray[] aliases, TreeSpec spec);
+  }
+
+  /**
+   * Runs {@code body} with grad mode on and the parameters replaced by differentiable aliases
+   * (steps 1 and 2 of the class description); restores the thread's grad mode afterwards.
+   */
+  private <P, R> R differentiate(String op, Object fn, P params, Body<P, R> body) {
+    if (fn == null) {
+      throw new NullPointerException(op + ": fn is null");
+    }
+    Flat flat = Trees.flatten(params);
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try {
+      PtNDArray[] aliases = differentiableInputs(flat, op);
+      return body.apply(unflatten(flat.spec(), aliases), aliases, flat.spec());
     } finally {
       JniUtils.setGradMode(previous);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <P> P unflatten(TreeSpec spec, PtNDArray[] arrays) {
+    Object[] wrapped = new Object[arrays.length];
+    for (int i = 0; i < arrays.length; i++) {
+      wrapped[i] = ops.wrap(arrays[i]);
+    }
+    return (P) spec.unflatten(List.of(wrapped));
   }
 
   @Override
@@ -140,14 +145,6 @@ final class DjlAutodiff implements Autodiff {
     } catch (EngineException e) {
       throw new IllegalStateException("autograd failed in libtorch: " + e.getMessage(), e);
     }
-  }
-
-  private List<Object> wrapAll(PtNDArray[] arrays) {
-    Object[] wrapped = new Object[arrays.length];
-    for (int i = 0; i < arrays.length; i++) {
-      wrapped[i] = ops.wrap(arrays[i]);
-    }
-    return List.of(wrapped);
   }
 
   private PtNDArray scalarOutput(Tensor value) {
