@@ -216,7 +216,8 @@ public interface TensorOps {
 
   /**
    * Uniform samples in {@code [low, high)}, reproducible from {@code seed} on every backend (drawn
-   * on the host like {@link #randomNormal}).
+   * on the host like {@link #randomNormal}). In float32, a draw that would round up to {@code high}
+   * is replaced by the largest float32 below it, so the interval stays half-open.
    *
    * @throws IllegalArgumentException unless {@code low < high}, both finite
    */
@@ -229,6 +230,9 @@ public interface TensorOps {
     double[] d = new double[Math.toIntExact(shape.size())];
     for (int i = 0; i < d.length; i++) {
       d[i] = random.nextDouble(low, high);
+      if (dtype == DType.FLOAT32 && (float) d[i] >= (float) high) {
+        d[i] = Math.nextDown((float) high);
+      }
     }
     return fromDoubles(d, shape, dtype);
   }
@@ -297,14 +301,20 @@ public interface TensorOps {
     return add(log(sum(exp(sub(x, m)), new int[] {axis}, true)), m);
   }
 
-  /** {@code x - logSumExp(x, axis)}. */
+  /**
+   * {@code log softmax(x)} over {@code axis}, computed as {@code (x − m) − log Σ e^(x−m)} with
+   * {@code m} the maximum, so that large inputs lose no precision (adding {@code m} back first, as
+   * {@code x − logSumExp(x)} would, costs {@code |x|·ε} in float32).
+   */
   default Tensor logSoftmax(Tensor x, int axis) {
-    return sub(x, logSumExp(x, axis));
+    Tensor shifted = sub(x, max(x, new int[] {axis}, true));
+    return sub(shifted, log(sum(exp(shifted), new int[] {axis}, true)));
   }
 
-  /** {@code e^x / Σ e^x} over {@code axis}. */
+  /** {@code e^(x−m) / Σ e^(x−m)} over {@code axis}, with {@code m} the maximum. */
   default Tensor softmax(Tensor x, int axis) {
-    return exp(logSoftmax(x, axis));
+    Tensor e = exp(sub(x, max(x, new int[] {axis}, true)));
+    return div(e, sum(e, new int[] {axis}, true));
   }
 
   /** Inner product of two tensors of equal shape: {@code Σ a·b}, a 0-d tensor. */

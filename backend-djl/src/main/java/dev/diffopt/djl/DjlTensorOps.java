@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * IllegalArgumentException} naming the operation.
  */
 final class DjlTensorOps implements TensorOps {
+  /** Above this libtorch's softplus returns its input unchanged. */
+  private static final double SOFTPLUS_THRESHOLD = 20.0;
+
   private final DjlBackend backend;
   private final PtNDManager manager;
 
@@ -222,7 +225,24 @@ final class DjlTensorOps implements TensorOps {
 
   @Override
   public Tensor softplus(Tensor x) {
-    return unary("softplus", x, true, a -> JniUtils.softPlus((PtNDArray) a));
+    return unary("softplus", x, true, a -> {
+      PtNDArray sp = JniUtils.softPlus((PtNDArray) a);
+      if (a.getDataType() != ai.djl.ndarray.types.DataType.FLOAT64) {
+        return sp;
+      }
+      // libtorch returns x itself above its threshold of 20, which is 1e-9 short in float64:
+      // add log1p(e^-x) ≈ e^-x there (clamped below so the unused branch stays finite).
+      try (NDArray threshold = manager.create(SOFTPLUS_THRESHOLD);
+          NDArray above = a.gt(threshold);
+          NDArray clamped = a.maximum(threshold);
+          NDArray tail = clamped.neg().exp();
+          NDArray zero = manager.create(0.0);
+          NDArray correction = JniUtils.where((PtNDArray) above, (PtNDArray) tail, (PtNDArray) zero)) {
+        NDArray result = sp.add(correction);
+        sp.close();
+        return result;
+      }
+    });
   }
 
   @Override

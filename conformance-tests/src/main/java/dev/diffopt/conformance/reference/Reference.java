@@ -14,7 +14,10 @@ import java.util.function.DoubleUnaryOperator;
  * RefTensor} inputs and rounds the result once to the result dtype (see {@link RefTensor#of}).
  * Result dtypes follow {@code TensorOps}: element-wise operations keep the input dtype,
  * comparisons give {@link DType#BOOL}. Binary operations broadcast as NumPy does and require equal
- * dtypes. Integer division is not specified by {@code TensorOps} and not modelled here.
+ * dtypes. The composites ({@link #mean}, {@link #logSumExp}, {@link #logSoftmax}, {@link
+ * #softmax}, {@link #vdot}) also work in float64 throughout and round only their final result, so
+ * a float32 reference value is never the victim of an intermediate float32 rounding. Integer
+ * division is not specified by {@code TensorOps} and not modelled here.
  */
 public final class Reference {
   private Reference() {}
@@ -176,11 +179,11 @@ public final class Reference {
     return reduce(x, axes, keepDims, Double.POSITIVE_INFINITY, Math::min);
   }
 
-  /** Mean over {@code axes} (all when empty). */
+  /** Mean over {@code axes} (all when empty), rounded once to the dtype of {@code x}. */
   public static RefTensor mean(RefTensor x, int[] axes, boolean keepDims) {
-    RefTensor s = reduce(x, axes, keepDims, 0.0, Double::sum);
+    RefTensor s = reduce(cast(x, DType.FLOAT64), axes, keepDims, 0.0, Double::sum);
     double count = x.size() == 0 ? 0 : (double) x.size() / s.size();
-    return unary(s, v -> v / count);
+    return cast(unary(s, v -> v / count), x.dtype());
   }
 
   private static RefTensor reduce(
@@ -239,33 +242,43 @@ public final class Reference {
 
   // ---------------------------------------------------------------- composites
 
-  /** {@code log Σ e^x} over {@code axis}, keeping the axis; evaluated stably around the maximum. */
+  /**
+   * {@code log Σ e^x} over {@code axis}, keeping the axis; evaluated stably around the maximum, in
+   * float64, and rounded once to the dtype of {@code x}.
+   */
   public static RefTensor logSumExp(RefTensor x, int axis) {
+    return cast(logSumExp64(cast(x, DType.FLOAT64), axis), x.dtype());
+  }
+
+  /** {@code x - logSumExp(x, axis)}, in float64, rounded once to the dtype of {@code x}. */
+  public static RefTensor logSoftmax(RefTensor x, int axis) {
+    RefTensor x64 = cast(x, DType.FLOAT64);
+    return cast(sub(x64, logSumExp64(x64, axis)), x.dtype());
+  }
+
+  /** {@code e^x / Σ e^x} over {@code axis}, in float64, rounded once to the dtype of x. */
+  public static RefTensor softmax(RefTensor x, int axis) {
     int[] ax = {axis};
-    RefTensor m = max(x, ax, true);
-    RefTensor shifted = unary(sub(x, m), Math::exp);
+    RefTensor x64 = cast(x, DType.FLOAT64);
+    RefTensor e = unary(sub(x64, max(x64, ax, true)), Math::exp);
+    return cast(div(e, sum(e, ax, true)), x.dtype());
+  }
+
+  private static RefTensor logSumExp64(RefTensor x64, int axis) {
+    int[] ax = {axis};
+    RefTensor m = max(x64, ax, true);
+    RefTensor shifted = unary(sub(x64, m), Math::exp);
     return add(unary(sum(shifted, ax, true), Math::log), m);
   }
 
-  /** {@code x - logSumExp(x, axis)}. */
-  public static RefTensor logSoftmax(RefTensor x, int axis) {
-    return sub(x, logSumExp(x, axis));
-  }
-
-  /** {@code e^x / Σ e^x} over {@code axis}. */
-  public static RefTensor softmax(RefTensor x, int axis) {
-    int[] ax = {axis};
-    RefTensor m = max(x, ax, true);
-    RefTensor e = unary(sub(x, m), Math::exp);
-    return div(e, sum(e, ax, true));
-  }
-
-  /** {@code Σ a·b} of two tensors of equal shape, a 0-d tensor. */
+  /** {@code Σ a·b} of two tensors of equal shape, a 0-d tensor (in float64, rounded once). */
   public static RefTensor vdot(RefTensor a, RefTensor b) {
     if (!a.shape().equals(b.shape())) {
       throw new IllegalArgumentException("vdot: shapes differ: " + a.shape() + " vs " + b.shape());
     }
-    return sum(mul(a, b), new int[0], false);
+    sameDtype(a, b, "vdot");
+    RefTensor products = mul(cast(a, DType.FLOAT64), cast(b, DType.FLOAT64));
+    return cast(sum(products, new int[0], false), a.dtype());
   }
 
   // ---------------------------------------------------------------- shape and linear algebra

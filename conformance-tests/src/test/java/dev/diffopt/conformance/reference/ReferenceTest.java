@@ -234,6 +234,22 @@ class ReferenceTest {
     }
 
     @Test
+    void float32CompositesRoundOnlyTheirResult() {
+      // float32 inputs 999.5, 1000.25, 997.75 are exact; the exact log-softmax is
+      // x - 1000.25 - log(e^-0.75 + 1 + e^-2.5), rounded once to float32
+      RefTensor x = RefTensor.of(new double[] {999.5, 1000.25, 997.75}, Shape.of(1, 3),
+          DType.FLOAT32);
+      double logZ = Math.log(Math.exp(-0.75) + 1 + Math.exp(-2.5));
+      double[] expected = {(float) (-0.75 - logZ), (float) -logZ, (float) (-2.5 - logZ)};
+      assertRef(Shape.of(1, 3), DType.FLOAT32, expected, Reference.logSoftmax(x, 1));
+      double[] soft = {(float) Math.exp(-0.75 - logZ), (float) Math.exp(-logZ),
+          (float) Math.exp(-2.5 - logZ)};
+      assertRef(Shape.of(1, 3), DType.FLOAT32, soft, Reference.softmax(x, 1));
+      assertRef(Shape.of(1, 1), DType.FLOAT32, new double[] {(float) (1000.25 + logZ)},
+          Reference.logSumExp(x, -1));
+    }
+
+    @Test
     void rejectsRepeatedOrOutOfRangeAxes() {
       assertThrows(IllegalArgumentException.class,
           () -> Reference.sum(m23(), new int[] {1, -1}, false));
