@@ -41,10 +41,40 @@ public abstract class ConformanceKit {
     }
   }
 
-  /** Every {@code TensorOps} primitive against the float64 reference. */
+  /** Element-wise primitives against the float64 reference. */
   @Nested
-  @DisplayName("ops: TensorOps primitives against a float64 Java reference")
-  class Ops extends OpsSuite {
+  @DisplayName("ops: element-wise primitives against a float64 Java reference")
+  class ElementwiseOps extends ElementwiseOpsSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Reductions against the float64 reference. */
+  @Nested
+  @DisplayName("ops: reductions against a float64 Java reference")
+  class ReductionOps extends ReductionOpsSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Shape and linear-algebra primitives against the float64 reference. */
+  @Nested
+  @DisplayName("ops: shape and linear algebra against a float64 Java reference")
+  class ShapeOps extends ShapeOpsSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Creation, host copies and random numbers. */
+  @Nested
+  @DisplayName("ops: creation, host copies and random numbers")
+  class CreationOps extends CreationOpsSuite {
     @Override
     protected Backend backend() {
       return ConformanceKit.this.backend();
