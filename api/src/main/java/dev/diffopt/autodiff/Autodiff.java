@@ -60,14 +60,11 @@ public interface Autodiff {
    * {@code ⟨∇fn(params), v⟩} (Pearlmutter, 1994). {@code v} has the structure of {@code params}.
    */
   default <P> P hvp(Function<? super P, Tensor> fn, P params, P v, boolean createGraph) {
+    Trees.structure(params).requireEqual(Trees.structure(v), "hvp: v does not match the params");
     List<Object> vLeaves = Trees.leaves(v);
     return grad(
         p -> {
           List<Object> g = Trees.leaves(grad(fn, p, true));
-          if (g.size() != vLeaves.size()) {
-            throw new IllegalArgumentException(
-                "hvp: v has " + vLeaves.size() + " leaves but params have " + g.size());
-          }
           Tensor total = null;
           for (int i = 0; i < g.size(); i++) {
             Tensor term = ops().vdot((Tensor) g.get(i), (Tensor) vLeaves.get(i));

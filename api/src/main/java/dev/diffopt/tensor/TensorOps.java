@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * The primitive tensor operations a backend implements, plus composites built from them.
  *
- * <p>The abstract methods are the whole contract a backend must fulfil (about forty); every default
+ * <p>The 34 abstract methods are the whole contract a backend must fulfil; every default
  * method is a composite expressed through them, so a backend is correct as soon as its primitives
  * are, and may override a composite only to make it faster. The conformance kit checks every
  * primitive against a float64 reference written in plain Java.

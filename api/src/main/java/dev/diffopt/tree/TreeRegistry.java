@@ -469,13 +469,7 @@ public final class TreeRegistry {
   }
 
   private static void requireSame(TreeSpec expected, TreeSpec actual, String context) {
-    if (!expected.equals(actual)) {
-      TreeSpec.Diff d = TreeSpec.difference(expected, actual, false);
-      if (d == null) {
-        d = new TreeSpec.Diff(KeyPath.root(), "structures differ");
-      }
-      throw new TreeMismatchException(context, d.path(), d.detail(), expected, actual);
-    }
+    expected.requireEqual(actual, context);
   }
 
   /**

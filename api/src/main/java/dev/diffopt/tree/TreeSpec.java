@@ -324,6 +324,23 @@ public final class TreeSpec {
   }
 
   /**
+   * Checks that {@code actual} has exactly this structure.
+   *
+   * @param actual the structure to compare with this one
+   * @param context what was being compared, the start of the error message
+   * @throws TreeMismatchException with both structures and the first differing path otherwise
+   */
+  public void requireEqual(TreeSpec actual, String context) {
+    if (!equals(actual)) {
+      Diff d = difference(this, actual, false);
+      if (d == null) {
+        d = new Diff(KeyPath.root(), "structures differ");
+      }
+      throw new TreeMismatchException(context, d.path(), d.detail(), this, actual);
+    }
+  }
+
+  /**
    * Whether this spec is a prefix of {@code other}: both have the same {@code noneIsLeaf} option
    * and {@code other} can be obtained from this spec by replacing some leaves with subtrees. Every
    * spec is a prefix of itself, and a leaf spec is a prefix of every spec with the same option.

@@ -62,10 +62,7 @@ final class DjlAutodiff implements Autodiff {
       O output = fn.apply(aliased);
       Flat outFlat = Trees.flatten(output);
       Flat cotFlat = Trees.flatten(cotangents);
-      if (!outFlat.spec().equals(cotFlat.spec())) {
-        // mapN reports both structures and the first differing path
-        Trees.mapN(xs -> xs.get(0), output, cotangents);
-      }
+      outFlat.spec().requireEqual(cotFlat.spec(), "vjp: the cotangents do not match the output");
       PtNDArray[] outs = new PtNDArray[outFlat.leaves().size()];
       PtNDArray[] seeds = new PtNDArray[outs.length];
       List<KeyPath> paths = outFlat.spec().paths();

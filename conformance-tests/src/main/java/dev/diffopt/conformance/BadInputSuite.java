@@ -369,6 +369,29 @@ public abstract class BadInputSuite extends BackendSuite {
         "(3, 2)");
   }
 
+  @Test
+  @DisplayName("ERR-28 vjp with cotangents of another tree structure names the differing path")
+  void vjpCotangentStructure() {
+    Autodiff ad = autodiff();
+    List<Tensor> p = List.of(f32(Shape.of(2)), f32(Shape.of(2)));
+    Function<List<Tensor>, Map<String, Tensor>> fn =
+        x -> Map.of("a", ops().mul(x.get(0), x.get(1)), "b", x.get(0));
+    Map<String, Tensor> cotangents = Map.of("a", f32(Shape.of(2)), "c", f32(Shape.of(2)));
+    expect(dev.diffopt.tree.TreeMismatchException.class,
+        () -> ad.vjp(fn, p, cotangents, false), "cotangents", "{a=*, b=*}", "{a=*, c=*}");
+  }
+
+  @Test
+  @DisplayName("ERR-29 hvp with a direction of another structure than the params names both")
+  void hvpDirectionStructure() {
+    Autodiff ad = autodiff();
+    List<Tensor> p = List.of(f32(Shape.of(2)), f32(Shape.of(2)));
+    List<Tensor> v = List.of(f32(Shape.of(2)));
+    Function<List<Tensor>, Tensor> fn = x -> ops().sum(ops().mul(x.get(0), x.get(1)));
+    expect(dev.diffopt.tree.TreeMismatchException.class, () -> ad.hvp(fn, p, v, false), "hvp",
+        "[*, *]", "[*]");
+  }
+
   /** A tensor no backend created: shape (2,), float32, never closed. */
   private static final class AlienTensor implements Tensor {
     private final TensorOps ops;
