@@ -4,7 +4,7 @@
  * of trees. Nothing in this module knows a concrete backend.
  */
 module dev.diffopt.api {
-  requires static transitive com.google.guice;
+  requires static com.google.guice;
   requires static jakarta.inject;
 
   exports dev.diffopt;

@@ -17,6 +17,7 @@ import java.util.Properties;
  * Backend backend = injector.getInstance(Backend.class);
  * }</pre>
  */
+@SuppressWarnings("exports") // Guice is optional (requires static): users of this class add it
 public final class DiffoptModule extends AbstractModule {
   private final String backendName;
 
