@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * Every {@link TensorOps} primitive, and every composite, against the float64 {@link Reference}.
+ * Every {@link TensorOps} primitive, and every composite, against the float64 {@link dev.diffopt.conformance.reference.Reference}.
  *
  * <p>Each case builds its inputs with {@link TensorOps#fromDoubles} from deterministic
  * pseudo-random data ({@link Samples}, seeded from the case id), runs the backend, copies the
