@@ -4,8 +4,8 @@
  */
 module dev.diffopt.backend.djl {
   requires transitive dev.diffopt.api;
-  requires ai.djl.api;
-  requires ai.djl.pytorch_engine;
+  requires transitive ai.djl.api;
+  requires transitive ai.djl.pytorch_engine;
 
   exports dev.diffopt.djl;
 
