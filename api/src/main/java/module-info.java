@@ -12,6 +12,8 @@ module dev.diffopt.api {
   exports dev.diffopt.tensor;
   exports dev.diffopt.spi;
   exports dev.diffopt.autodiff;
+  exports dev.diffopt.transform;
+  exports dev.diffopt.schedule;
   exports dev.diffopt.guice;
 
   uses dev.diffopt.spi.BackendProvider;
