@@ -8,6 +8,7 @@ module dev.diffopt.conformance {
 
   exports dev.diffopt.conformance;
   exports dev.diffopt.conformance.reference;
+  exports dev.diffopt.conformance.reference.optim;
 
   opens dev.diffopt.conformance to org.junit.platform.commons;
 }
