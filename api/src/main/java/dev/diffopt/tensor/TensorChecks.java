@@ -155,6 +155,17 @@ public final class TensorChecks {
     return rb == 2 ? Shape.of(b.shape().dim(1)) : Shape.scalar();
   }
 
+  /** {@code target} and {@code value} of {@link TensorOps#assign} have equal shapes and dtypes. */
+  public static void assign(Tensor target, Tensor value) {
+    open(target, "assign");
+    open(value, "assign");
+    if (!target.shape().equals(value.shape()) || target.dtype() != value.dtype()) {
+      throw new IllegalArgumentException(
+          "assign: target is " + target.dtype() + target.shape() + " but value is "
+              + value.dtype() + value.shape() + " (assign neither broadcasts nor casts)");
+    }
+  }
+
   /** The condition of {@code where} is BOOL and all three operands broadcast together. */
   public static Shape where(Tensor cond, Tensor a, Tensor b) {
     open(cond, "where");

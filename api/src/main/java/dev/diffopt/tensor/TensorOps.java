@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 /**
  * The primitive tensor operations a backend implements, plus composites built from them.
  *
- * <p>The 34 abstract methods are the whole contract a backend must fulfil; every default
+ * <p>The 35 abstract methods are the whole contract a backend must fulfil; every default
  * method is a composite expressed through them, so a backend is correct as soon as its primitives
  * are, and may override a composite only to make it faster. The conformance kit checks every
  * primitive against a float64 reference written in plain Java.
@@ -140,6 +140,15 @@ public interface TensorOps {
 
   /** Converts the elements to {@code dtype}; differentiable between floating types. */
   Tensor cast(Tensor x, DType dtype);
+
+  // ---------------------------------------------------------------- in-place
+
+  /**
+   * Overwrites every element of {@code target} with the corresponding element of {@code value}, in
+   * place: the one mutating primitive, used by the classic {@code Optimizer} to update parameters
+   * that other code (a model) holds. Not recorded by autodiff; shapes and dtypes must be equal.
+   */
+  void assign(Tensor target, Tensor value);
 
   // ================================================================ composites
 

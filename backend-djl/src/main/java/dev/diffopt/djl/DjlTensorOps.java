@@ -408,4 +408,19 @@ final class DjlTensorOps implements TensorOps {
     // copy=true also when the dtype is unchanged: every result must be a new handle
     return run("cast", () -> a.toType(DjlTypes.toDjl(dtype), true));
   }
+
+  // ---------------------------------------------------------------- in-place
+
+  @Override
+  public void assign(Tensor target, Tensor value) {
+    TensorChecks.assign(target, value);
+    PtNDArray dst = unwrap(target, "assign");
+    PtNDArray src = unwrap(value, "assign");
+    try {
+      // a zero-copy view of the (contiguous) source, copied by libtorch into the target's storage
+      JniUtils.set(dst, src.toByteBuffer(true));
+    } catch (EngineException e) {
+      throw new IllegalArgumentException("assign failed in libtorch: " + e.getMessage(), e);
+    }
+  }
 }

@@ -392,6 +392,17 @@ public abstract class BadInputSuite extends BackendSuite {
         "[*, *]", "[*]");
   }
 
+  @Test
+  @DisplayName("ERR-30 assign to a tensor of another shape or dtype names both")
+  void assignMismatch() {
+    Tensor target = f32(Shape.of(2, 3));
+    expect(IllegalArgumentException.class, () -> ops().assign(target, f32(Shape.of(3, 2))),
+        "assign", "(2, 3)", "(3, 2)");
+    Tensor ints = ops().zeros(Shape.of(2, 3), DType.INT64);
+    expect(IllegalArgumentException.class, () -> ops().assign(target, ints), "assign", "FLOAT32",
+        "INT64");
+  }
+
   /** A tensor no backend created: shape (2,), float32, never closed. */
   private static final class AlienTensor implements Tensor {
     private final TensorOps ops;

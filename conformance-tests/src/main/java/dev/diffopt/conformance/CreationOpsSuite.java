@@ -196,6 +196,39 @@ public abstract class CreationOpsSuite extends OpsSuite {
   }
 
   @TestFactory
+  @DisplayName("OPS-ASSIGN assign overwrites the target in place, bit for bit")
+  Stream<DynamicTest> assign() {
+    List<DynamicTest> tests = new ArrayList<>();
+    int n = 0;
+    for (DType dtype : List.of(DType.FLOAT64, DType.FLOAT32, DType.INT64, DType.BOOL)) {
+      String id = id("ASSIGN", ++n);
+      tests.add(test(id, "assign a (2, 3) " + name(dtype) + " tensor, incl. a transposed source",
+          dtype, ops -> {
+            RefTensor a = Samples.uniform(Shape.of(2, 3), dtype, -5, 5, seed(id, 1));
+            RefTensor b = Samples.uniform(Shape.of(3, 2), dtype, -5, 5, seed(id, 2));
+            Tensor target = put(a);
+            Tensor source = ops.transpose(put(b), 1, 0);
+            ops.assign(target, source);
+            assertMatches(Reference.transpose(b, 1, 0), target, Tolerance.EXACT);
+            assertUnchanged(b, ops.transpose(source, 1, 0));
+          }));
+    }
+    String id = id("ASSIGN", ++n);
+    tests.add(test(id, "assign keeps special values: NaN, ±Inf, -0.0 in float64", DType.FLOAT64,
+        ops -> {
+          double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0};
+          Tensor target = ops.zeros(Shape.of(4), DType.FLOAT64);
+          ops.assign(target, ops.fromDoubles(special, Shape.of(4), DType.FLOAT64));
+          double[] got = ops.toDoubleArray(target);
+          for (int i = 0; i < special.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(special[i]), Double.doubleToRawLongBits(got[i]),
+                "element " + i);
+          }
+        }));
+    return tests.stream();
+  }
+
+  @TestFactory
   @DisplayName("OPS-TENSOR the fluent Tensor methods delegate to the ops")
   Stream<DynamicTest> fluent() {
     return Stream.of(test("OPS-TENSOR-01", "add, sub, mul, div, add(c), mul(c), neg on Tensor",
