@@ -14,7 +14,9 @@ module dev.diffopt.api {
   exports dev.diffopt.autodiff;
   exports dev.diffopt.transform;
   exports dev.diffopt.schedule;
+  exports dev.diffopt.optim;
   exports dev.diffopt.guice;
+  exports dev.diffopt.checkpoint;
 
   uses dev.diffopt.spi.BackendProvider;
 }

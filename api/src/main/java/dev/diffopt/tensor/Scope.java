@@ -73,6 +73,25 @@ public final class Scope implements AutoCloseable {
     return tree;
   }
 
+  /**
+   * Takes every tensor leaf of {@code tree} out of this scope without handing it to an enclosing
+   * one: the caller owns it from now on and must close it (as an object that outlives every scope,
+   * such as an optimizer holding its state, does).
+   *
+   * @param tree a tensor or a tree of tensors created in this scope
+   * @param <T> the tree type
+   * @return {@code tree}, for chaining
+   */
+  public <T> T detach(T tree) {
+    checkOpen();
+    for (Object leaf : dev.diffopt.tree.Trees.leaves(tree)) {
+      if (leaf instanceof Tensor t) {
+        owned.remove(t);
+      }
+    }
+    return tree;
+  }
+
   /** Number of tensors this scope currently owns. */
   public int size() {
     return owned.size();

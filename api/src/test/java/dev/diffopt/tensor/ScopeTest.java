@@ -88,6 +88,18 @@ class ScopeTest {
   }
 
   @Test
+  void detachHandsOwnershipToTheCallerEvenInsideNestedScopes() {
+    Handle h;
+    try (Scope outer = Scope.open()) {
+      try (Scope inner = Scope.open()) {
+        h = inner.detach(Handle.create());
+      }
+      assertTrue(outer.size() == 0, "the parent does not receive a detached tensor");
+    }
+    assertFalse(h.isClosed());
+  }
+
+  @Test
   void outsideAnyScopeNothingIsClosed() {
     assertFalse(Handle.create().isClosed());
   }

@@ -36,8 +36,8 @@ public final class DjlBackend implements Backend {
   DjlBackend(Engine engine) {
     this.manager = (PtNDManager) engine.newBaseManager();
     this.manager.setName("diffopt");
-    this.ops = new DjlTensorOps(this, manager);
     this.autogradModule = TorchScriptModule.load(manager, "DiffoptAutograd", "autograd.py");
+    this.ops = new DjlTensorOps(this, manager, autogradModule);
     this.autodiff = new DjlAutodiff(ops, manager, autogradModule);
     // libtorch turns grad mode off on the thread that loaded it and leaves it on elsewhere; make
     // every thread behave alike.

@@ -23,13 +23,17 @@ import java.util.function.Supplier;
 final class DjlTensorOps implements TensorOps {
   /** Above this libtorch's softplus returns its input unchanged. */
   private static final double SOFTPLUS_THRESHOLD = 20.0;
+  /** Every element: the index of a whole-tensor assignment. */
+  private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
   private final DjlBackend backend;
   private final PtNDManager manager;
+  private final TorchScriptModule torchScript;
 
-  DjlTensorOps(DjlBackend backend, PtNDManager manager) {
+  DjlTensorOps(DjlBackend backend, PtNDManager manager, TorchScriptModule torchScript) {
     this.backend = backend;
     this.manager = manager;
+    this.torchScript = torchScript;
   }
 
   /** Wraps an array this backend just created; it joins the current scope. */
@@ -405,6 +409,12 @@ final class DjlTensorOps implements TensorOps {
   @Override
   public Tensor cast(Tensor x, DType dtype) {
     PtNDArray a = unwrap(x, "cast");
+    if (x.dtype().isFloating() && dtype.isFloating() && x.dtype() != dtype) {
+      // DJL's toType is not recorded by autograd (its gradient comes out as 0), while a cast
+      // between floating types must be differentiable: Tensor.to(dtype) in TorchScript is.
+      String method = dtype == DType.FLOAT32 ? "to_float32" : "to_float64";
+      return run("cast", () -> torchScript.runOnTensorLists(manager, method, new PtNDArray[] {a})[0]);
+    }
     // copy=true also when the dtype is unchanged: every result must be a new handle
     return run("cast", () -> a.toType(DjlTypes.toDjl(dtype), true));
   }
@@ -416,9 +426,10 @@ final class DjlTensorOps implements TensorOps {
     TensorChecks.assign(target, value);
     PtNDArray dst = unwrap(target, "assign");
     PtNDArray src = unwrap(value, "assign");
-    try {
-      // a zero-copy view of the (contiguous) source, copied by libtorch into the target's storage
-      JniUtils.set(dst, src.toByteBuffer(true));
+    // index_put_ over "..." copies (NDArray.set(Buffer) would make the target alias the buffer);
+    // the source is detached first so that the target never joins an autograd graph
+    try (NDArray detached = src.stopGradient()) {
+      dst.set(ALL, detached);
     } catch (EngineException e) {
       throw new IllegalArgumentException("assign failed in libtorch: " + e.getMessage(), e);
     }

@@ -39,3 +39,13 @@ class DiffoptAutograd(Module):
     for x in inputs:
       result.append(x.requires_grad)
     return result
+  def to_float32(self: __torch__.DiffoptAutograd, xs: List[Tensor]) -> List[Tensor]:
+    result = annotate(List[Tensor], [])
+    for x in xs:
+      result.append(x.to(6))  # ScalarType Float
+    return result
+  def to_float64(self: __torch__.DiffoptAutograd, xs: List[Tensor]) -> List[Tensor]:
+    result = annotate(List[Tensor], [])
+    for x in xs:
+      result.append(x.to(7))  # ScalarType Double
+    return result

@@ -320,6 +320,22 @@ public abstract class AutodiffSuite extends BackendSuite {
   }
 
   @Test
+  @DisplayName("AD-CAST-01 casts between float64 and float32 carry gradients both ways")
+  void castIsDifferentiable() {
+    Tensor x = data(63, 5);
+    // d/dx Σ (float64) ((float32) x)² = 2x, up to the float32 rounding of x
+    Tensor g = ad.grad(
+        p -> ops.sum(ops.square(ops.cast(ops.cast(p, DType.FLOAT32), DType.FLOAT64))), x);
+    assertEquals(DType.FLOAT64, g.dtype());
+    double[] xs = ops.toDoubleArray(x);
+    double[] expected = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      expected[i] = 2 * (float) xs[i];
+    }
+    FiniteDifferences.assertClose(ops, g, List.of(expected), 1e-12, 1e-12, "gradient through casts");
+  }
+
+  @Test
   @DisplayName("AD-F32-01 float32 gradients agree with float64 within float32 precision")
   void float32() {
     List<Tensor> p64 = Mlp.init(ops, DType.FLOAT64, 61, 3, 5, 2);

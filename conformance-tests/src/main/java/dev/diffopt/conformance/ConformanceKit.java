@@ -101,6 +101,66 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** SGD, Adam, AdamW, RMSProp, NAdam, RAdam and Adamax against float64 references. */
+  @Nested
+  @DisplayName("optim: sgd, adam, adamw, rmsprop, nadam, radam, adamax against float64 references")
+  class SgdAdamFamily extends SgdAdamFamilySuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Adagrad, Adadelta, Lion, LAMB, AdaBelief and Adan against float64 references. */
+  @Nested
+  @DisplayName("optim: adagrad, adadelta, lion, lamb, adabelief, adan against float64 references")
+  class AdaptiveFamily extends AdaptiveFamilySuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Masking, clipping, accumulation, partitions and injected hyper-parameters. */
+  @Nested
+  @DisplayName("transform: masked, clipping, nanToNum, multiSteps, partition, injectHyperparams")
+  class StructuralTransforms extends StructuralTransformsSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Schedules against float64 formulas. */
+  @Nested
+  @DisplayName("schedule: every schedule against its float64 formula")
+  class Schedules extends ScheduleSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** The classic, in-place optimizer face. */
+  @Nested
+  @DisplayName("optim: the classic in-place Optimizer")
+  class ClassicOptimizer extends ClassicOptimizerSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Checkpoints round-trip exactly; corrupt files are rejected. */
+  @Nested
+  @DisplayName("checkpoint: exact round trips and rejected corrupt files")
+  class Checkpoints extends CheckpointSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** Process memory stays flat in long loops. */
   @Nested
   @DisplayName("memory: long loops keep process memory flat")
