@@ -1,6 +1,7 @@
 package dev.diffopt.optim;
 
 import dev.diffopt.spi.Backend;
+import dev.diffopt.spi.FusedUpdates;
 import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorTrees;
@@ -26,6 +27,10 @@ import java.util.List;
  * }
  * }</pre>
  *
+ * <p>When the backend has {@link dev.diffopt.spi.Capability#FUSED_UPDATES} and can fuse the
+ * transformation, each step is one multi-tensor kernel ({@link FusedUpdates}); otherwise the
+ * transformation's op-by-op update runs. Both give the same numbers and the same state structure.
+ *
  * <p>Each step runs in its own {@link Scope}: the previous state's tensors are freed, memory stays
  * flat. The state belongs to the optimizer, not to any scope of the caller. The parameters remain the caller's (closing the optimizer closes only its state). Not
  * thread-safe; not differentiable (use the transformation itself, or a meta-optimizer, when
@@ -36,17 +41,24 @@ public final class Optimizer implements AutoCloseable {
   private final GradientTransformation transformation;
   private final Object params;
   private final List<Tensor> paramLeaves;
+  private final FusedUpdates.FusedStep fused;
   private Object state;
   private long steps;
   private boolean closed;
 
-  private Optimizer(Backend backend, GradientTransformation transformation, Object params) {
+  private Optimizer(Backend backend, GradientTransformation transformation, Object params,
+      boolean allowFused) {
     this.backend = backend;
     this.transformation = transformation;
     this.params = params;
     this.paramLeaves = TensorTrees.leaves(params);
-    try (Scope s = backend.scope()) {
-      this.state = s.detach(transformation.init(params));
+    this.fused = allowFused
+        ? backend.fusedUpdates().flatMap(f -> f.prepare(transformation, paramLeaves)).orElse(null)
+        : null;
+    if (fused == null) {
+      try (Scope s = backend.scope()) {
+        this.state = s.detach(transformation.init(params));
+      }
     }
   }
 
@@ -62,7 +74,33 @@ public final class Optimizer implements AutoCloseable {
     if (backend == null || transformation == null || params == null) {
       throw new NullPointerException("backend, transformation and params must not be null");
     }
-    return new Optimizer(backend, transformation, params);
+    return new Optimizer(backend, transformation, params, true);
+  }
+
+  /**
+   * An optimizer that never uses the backend's fused kernels, only the transformation's op-by-op
+   * update (for comparisons and benchmarks).
+   *
+   * @param backend the parameters' backend
+   * @param transformation the update rule
+   * @param params the parameters
+   * @return the optimizer
+   */
+  public static Optimizer opByOp(
+      Backend backend, GradientTransformation transformation, Object params) {
+    if (backend == null || transformation == null || params == null) {
+      throw new NullPointerException("backend, transformation and params must not be null");
+    }
+    return new Optimizer(backend, transformation, params, false);
+  }
+
+  /**
+   * Whether steps run on the backend's fused multi-tensor kernel.
+   *
+   * @return true when fused
+   */
+  public boolean isFused() {
+    return fused != null;
   }
 
   /**
@@ -77,6 +115,11 @@ public final class Optimizer implements AutoCloseable {
     }
     Trees.structure(params).requireEqual(Trees.structure(grads),
         "step: the gradients do not match the parameters");
+    if (fused != null) {
+      fused.step(TensorTrees.leaves(grads));
+      steps++;
+      return;
+    }
     Object previous = state;
     try (Scope s = backend.scope()) {
       Step<Object> out = transformation.update(grads, state, params);
@@ -107,7 +150,7 @@ public final class Optimizer implements AutoCloseable {
    * @return the state tree
    */
   public Object state() {
-    return state;
+    return fused != null ? fused.state() : state;
   }
 
   /**
@@ -117,10 +160,15 @@ public final class Optimizer implements AutoCloseable {
    * @param completedSteps the number of steps that state has seen
    */
   public void restore(Object newState, long completedSteps) {
-    Trees.structure(state).requireEqual(Trees.structure(newState),
+    Trees.structure(state()).requireEqual(Trees.structure(newState),
         "restore: the state does not match this optimizer's");
     if (completedSteps < 0) {
       throw new IllegalArgumentException("completedSteps must be >= 0, got " + completedSteps);
+    }
+    if (fused != null) {
+      fused.load(newState);
+      steps = completedSteps;
+      return;
     }
     Object previous = state;
     state = newState;
@@ -170,7 +218,11 @@ public final class Optimizer implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      closeTensors(state);
+      if (fused != null) {
+        fused.close();
+      } else {
+        closeTensors(state);
+      }
     }
   }
 }

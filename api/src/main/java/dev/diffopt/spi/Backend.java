@@ -36,6 +36,16 @@ public interface Backend extends AutoCloseable {
    */
   Autodiff autodiff();
 
+  /**
+   * Multi-tensor fused optimizer steps, present when the backend has {@link
+   * Capability#FUSED_UPDATES}.
+   *
+   * @return the fused kernels, or empty
+   */
+  default java.util.Optional<FusedUpdates> fusedUpdates() {
+    return java.util.Optional.empty();
+  }
+
   /** Opens a {@link Scope} on the current thread, owning the tensors created until it closes. */
   default Scope scope() {
     return Scope.open();
