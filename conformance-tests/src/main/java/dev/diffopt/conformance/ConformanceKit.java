@@ -101,6 +101,16 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** The golden cases of torch.optim and TorchOpt. */
+  @Nested
+  @DisplayName("golden: torch.optim and TorchOpt reference cases")
+  class Golden extends dev.diffopt.conformance.golden.GoldenSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** SGD, Adam, AdamW, RMSProp, NAdam, RAdam and Adamax against float64 references. */
   @Nested
   @DisplayName("optim: sgd, adam, adamw, rmsprop, nadam, radam, adamax against float64 references")

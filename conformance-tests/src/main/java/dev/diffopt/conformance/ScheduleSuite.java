@@ -4,29 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
-import dev.diffopt.conformance.golden.GoldenData;
-import dev.diffopt.conformance.golden.GoldenTrees;
-import dev.diffopt.conformance.reference.Tolerance;
 import dev.diffopt.schedule.Schedule;
 import dev.diffopt.schedule.Schedules;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
-import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongToDoubleFunction;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -35,8 +26,9 @@ import org.opentest4j.AssertionFailedError;
  * (when the backend has it; {@code |a − e| ≤ 1e-12·(|e| + m)}) and in FLOAT32 ({@code |a − e| ≤
  * 1e-6·|e| + 1e-7·m}), where {@code m} is the largest magnitude the schedule takes: the absolute
  * part covers float32 cancellation where a schedule passes through 0 (e.g. {@code 1 + cos x} near
- * the end of a cosine decay). Also the golden {@code schedules.json} cases of TorchOpt, the
- * result's dtype and shape, and argument validation.
+ * the end of a cosine decay). Also the result's dtype and shape, and argument
+ * validation; the golden {@code schedules.json} cases of TorchOpt run in {@link
+ * dev.diffopt.conformance.golden.GoldenSuite}.
  */
 public abstract class ScheduleSuite extends BackendSuite {
   private static final double F64_TOL = 1e-12;
@@ -336,60 +328,5 @@ public abstract class ScheduleSuite extends BackendSuite {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     assertTrue(e.getMessage().contains(option) && e.getMessage().contains(value),
         "message should name " + option + " and " + value + ": " + e.getMessage());
-  }
-
-  /** The golden schedule cases (TorchOpt 0.7.3), in FLOAT64 and FLOAT32. */
-  @TestFactory
-  @DisplayName("SCHED-GOLD golden schedule cases from TorchOpt")
-  @SuppressWarnings("try")
-  Stream<DynamicTest> golden() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (JsonObject c : GoldenData.cases("schedules").orElse(List.of())) {
-      String id = c.get("id").getAsString();
-      tests.add(DynamicTest.dynamicTest(id + " " + c.get("schedule").getAsString(), () -> {
-        try (Scope scope = backend().scope()) {
-          Schedule schedule = fromGolden(c);
-          Tolerance tol = GoldenTrees.tolerance(c);
-          var steps = c.getAsJsonArray("steps");
-          var values = c.getAsJsonArray("values");
-          for (DType dtype : dtypes()) {
-            Tolerance t = dtype == DType.FLOAT64 ? tol : GoldenTrees.FLOAT32;
-            for (int i = 0; i < steps.size(); i++) {
-              long step = steps.get(i).getAsLong();
-              double expected = values.get(i).getAsDouble();
-              double actual = schedule.value(count(step), dtype).item();
-              if (!t.accepts(expected, actual)) {
-                throw new AssertionFailedError(id + " in " + dtype + " at step " + step + ": got "
-                    + actual + ", expected " + expected);
-              }
-            }
-          }
-        }
-      }));
-    }
-    return tests.stream();
-  }
-
-  private static Schedule fromGolden(JsonObject c) {
-    JsonObject o = c.getAsJsonObject("options");
-    String kind = c.get("schedule").getAsString();
-    long begin = o.has("transition_begin") ? o.get("transition_begin").getAsLong() : 0;
-    switch (kind) {
-      case "linear":
-        return Schedules.linear(o.get("init_value").getAsDouble(), o.get("end_value").getAsDouble(),
-            o.get("transition_steps").getAsLong(), begin);
-      case "polynomial":
-        return Schedules.polynomial(o.get("init_value").getAsDouble(),
-            o.get("end_value").getAsDouble(), o.get("power").getAsDouble(),
-            o.get("transition_steps").getAsLong(), begin);
-      case "exponential_decay":
-        return Schedules.exponentialDecay(o.get("init_value").getAsDouble(),
-            o.get("decay_rate").getAsDouble(), o.get("transition_steps").getAsLong(), begin,
-            o.has("staircase") && o.get("staircase").getAsBoolean(),
-            o.has("end_value") && !o.get("end_value").isJsonNull()
-                ? o.get("end_value").getAsDouble() : null);
-      default:
-        throw new AssertionFailedError("golden case " + c.get("id") + ": unknown schedule " + kind);
-    }
   }
 }

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
 import dev.diffopt.autodiff.Autodiff;
-import dev.diffopt.conformance.golden.GoldenData;
-import dev.diffopt.conformance.golden.GoldenTrees;
-import dev.diffopt.conformance.reference.Tolerance;
 import dev.diffopt.schedule.Schedule;
 import dev.diffopt.schedule.Schedules;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
-import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
@@ -46,12 +41,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.function.Executable;
 import org.opentest4j.AssertionFailedError;
 
@@ -308,37 +300,6 @@ public abstract class StructuralTransformsSuite extends BackendSuite {
       FiniteDifferences.assertClose(ops, ad.grad(f, g), FiniteDifferences.gradient(ops, f, g),
           1e-6, 1e-7, tx.toString());
     }
-  }
-
-  /** The golden clip_grad_norm cases (TorchOpt 0.7.3), in FLOAT64 and FLOAT32. */
-  @TestFactory
-  @DisplayName("TR-GOLD golden clip_grad_norm cases from TorchOpt")
-  @SuppressWarnings("try")
-  Stream<DynamicTest> goldenClip() {
-    List<DynamicTest> tests = new ArrayList<>();
-    for (JsonObject c : GoldenData.cases("transforms").orElse(List.of())) {
-      if (!"clip_grad_norm".equals(c.get("transform").getAsString())) {
-        continue;
-      }
-      String id = c.get("id").getAsString();
-      tests.add(DynamicTest.dynamicTest(id + " clip_grad_norm", () -> {
-        List<DType> dtypes = backend().has(Capability.FLOAT64)
-            ? List.of(DType.FLOAT64, DType.FLOAT32) : List.of(DType.FLOAT32);
-        for (DType d : dtypes) {
-          try (Scope scope = backend().scope()) {
-            TensorOps o = backend().ops();
-            Object updates = GoldenTrees.decode(c.get("updates"), o, d);
-            Object expected = GoldenTrees.decode(c.get("expected"), o, d);
-            ClipByGlobalNorm tx =
-                ClipByGlobalNorm.of(c.getAsJsonObject("options").get("max_norm").getAsDouble());
-            Tolerance t = d == DType.FLOAT64 ? GoldenTrees.tolerance(c) : GoldenTrees.FLOAT32;
-            GoldenTrees.assertClose(tx.update(updates, tx.init(updates)).updates(), expected, t,
-                id + " in " + d);
-          }
-        }
-      }));
-    }
-    return tests.stream();
   }
 
   // ------------------------------------------------------------------ masked
