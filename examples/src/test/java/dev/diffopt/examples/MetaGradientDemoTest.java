@@ -11,6 +11,11 @@ import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
+import dev.diffopt.checkpoint.Checkpoint;
+import dev.diffopt.optim.Optimizer;
+import dev.diffopt.optim.Optimizers;
+import dev.diffopt.transform.GradientTransformation;
+import dev.diffopt.transform.Transforms;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -60,5 +65,31 @@ class MetaGradientDemoTest {
       t.close();
     }
     assertTrue(norm > 1e-6, "a zero meta-gradient means the inner step was not differentiated");
+  }
+
+  /** The README's optimizer example, verbatim between the markers. */
+  @Test
+  void theReadmeOptimizerExampleRuns(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    Backend backend = Backends.get();
+    TensorOps ops = backend.ops();
+    Autodiff ad = backend.autodiff();
+    List<Tensor> params = List.of(ops.fromDoubles(new double[] {1, -2}, Shape.of(2), DType.FLOAT32));
+    Function<List<Tensor>, Tensor> loss = p -> ops.sum(ops.square(p.get(0)));
+    double before = params.get(0).toDoubleArray()[0];
+    java.nio.file.Path cwd = dir;
+    // README optimizer example start
+    GradientTransformation adam = Optimizers.adam(1e-3);          // or Adam.of(Adam.Options.builder()...build())
+    GradientTransformation custom = Transforms.chain(Transforms.clipByGlobalNorm(1.0),
+        Transforms.scaleByAdam(0.9, 0.999, 1e-8, 0, false), Transforms.scaleByLearningRate(1e-3));
+
+    try (Optimizer opt = Optimizer.of(backend, adam, params)) {  // fused kernel when the backend has one
+      opt.step(ad.grad(loss, params));                            // params updated in place
+      Checkpoint.save(cwd.resolve("run.ckpt"), List.of(params, opt.state()));
+    }
+    // README optimizer example end
+    assertEquals(before - 1e-3, params.get(0).toDoubleArray()[0], 1e-6, "one Adam step of size lr");
+    assertTrue(java.nio.file.Files.size(cwd.resolve("run.ckpt")) > 0);
+    assertTrue(custom instanceof dev.diffopt.transform.Chain);
   }
 }
