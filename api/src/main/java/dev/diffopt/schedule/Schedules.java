@@ -313,4 +313,16 @@ public final class Schedules {
     }
     return nonNegative(name, l);
   }
+
+  /**
+   * {@code init / (1 + t·decayRate)}, {@code torch.optim.Adagrad}'s {@code lr_decay} (see {@link
+   * InverseTimeDecay}).
+   *
+   * @param initValue the value at step 0
+   * @param decayRate the decay per step, {@code >= 0}
+   * @return the schedule
+   */
+  public static InverseTimeDecay inverseTimeDecay(double initValue, double decayRate) {
+    return new InverseTimeDecay(initValue, decayRate);
+  }
 }
