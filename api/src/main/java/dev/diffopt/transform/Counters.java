@@ -49,18 +49,47 @@ public final class Counters {
     return count.ops().cast(count, dtype);
   }
 
+  /** Beyond this exponent {@code β^-t − 1} is taken as {@code e^80 − 1}: larger t change nothing. */
+  private static final double MAX_EXPONENT = 80.0;
+
   /**
-   * Adam's bias correction {@code 1 − β^t} in {@code dtype} (the parameters' precision; see
-   * TorchOpt issue #235 for what float32 corrections do to float64 parameters).
+   * {@code β^−t − 1} for {@code t = count}, accurate in float32 too: with {@code x = t·|ln β|} (the
+   * logarithm taken in double on the host from the exact β), {@code expm1(x)} is evaluated by
+   * Kahan's {@code (e^x − 1)·x / ln(e^x)}, which keeps full relative precision for small x where
+   * {@code 1 − β^t} computed directly would cancel (and where a float32 β such as 0.999 is itself
+   * off by 1e-8 absolute, 1e-5 relative in {@code 1 − β}). x is capped at 80 (e^80 fits in float32).
    *
-   * @param beta the decay rate β
-   * @param count the step t (already incremented for the current step)
+   * @param beta the decay rate β, in (0, 1)
+   * @param count the step t
+   * @param dtype the floating dtype of the result
+   * @return a 0-d tensor {@code β^−t − 1}
+   */
+  public static Tensor inversePowerMinusOne(double beta, Tensor count, DType dtype) {
+    TensorOps ops = count.ops();
+    Tensor x = ops.minimum(ops.mul(asFloat(count, dtype), -Math.log(beta)),
+        ops.scalar(MAX_EXPONENT, dtype));
+    Tensor w = ops.exp(x);
+    Tensor one = ops.scalar(1.0, dtype);
+    return ops.where(ops.eq(w, one), x, ops.div(ops.mul(ops.sub(w, one), x), ops.log(w)));
+  }
+
+  /**
+   * Adam's bias correction {@code 1 − β^t} in {@code dtype}, computed as {@code e / (1 + e)} with
+   * {@code e = β^−t − 1} from {@link #inversePowerMinusOne}, so that float32 parameters get the
+   * correction to float32 precision, as {@code torch.optim} computes it in double on the host
+   * (TorchOpt issue #235 shows what a float32 correction does to float64 parameters).
+   *
+   * @param beta the decay rate β, in [0, 1)
+   * @param count the step t (already incremented for the current step, so {@code t >= 1})
    * @param dtype the parameters' dtype
    * @return a 0-d tensor {@code 1 − β^t}
    */
   public static Tensor biasCorrection(double beta, Tensor count, DType dtype) {
     TensorOps ops = count.ops();
-    Tensor power = ops.pow(ops.scalar(beta, dtype), asFloat(count, dtype));
-    return ops.sub(ops.scalar(1.0, dtype), power);
+    if (beta == 0) {
+      return ops.scalar(1.0, dtype);
+    }
+    Tensor e = inversePowerMinusOne(beta, count, dtype);
+    return ops.div(e, ops.add(e, 1.0));
   }
 }

@@ -43,9 +43,6 @@ public record ScaleByRAdam(double b1, double b2, double eps) implements Gradient
   /** The threshold on ρ_t above which the variance is tractable and the adaptive step is used. */
   public static final double RHO_THRESHOLD = 5.0;
 
-  /** The cap on t·|ln β₂| in the evaluation of ρ_t: e^80 still fits in float32. */
-  private static final double MAX_EXPONENT = 80.0;
-
   /**
    * The state of {@link ScaleByRAdam}.
    *
@@ -111,19 +108,14 @@ public record ScaleByRAdam(double b1, double b2, double eps) implements Gradient
    * <p>ρ_t subtracts two numbers near ρ∞ (≈ 2000 for β₂ = 0.999) to get a small one, and 1 − β₂ᵗ
    * loses digits for small t, so a direct float32 evaluation is off by 1e-2 in ρ_t (and 1e-5 in
    * 1 − β₂ᵗ, because 0.999 is not a float32). torch.optim computes these scalars in double on the
-   * host. Here they stay tensors: with x = t·|ln β₂| (ln β₂ from the exact double β₂ on the host),
-   * β₂⁻ᵗ − 1 = expm1(x) is evaluated by Kahan's accurate {@code (e^x − 1)·x / ln(e^x)}, and
-   * ρ_t = ρ∞ − 2t / expm1(x), 1 − β₂ᵗ = expm1(x) / (1 + expm1(x)). x is capped at 80, where
-   * 2t / expm1(x) is negligible and e^x still fits in float32.
+   * host. Here they stay tensors: with e = β₂⁻ᵗ − 1 from {@link Counters#inversePowerMinusOne}
+   * (accurate in float32), ρ_t = ρ∞ − 2t / e and 1 − β₂ᵗ = e / (1 + e).
    */
   private Tensor[] rectification(Tensor count, DType dtype) {
     TensorOps ops = count.ops();
     double rhoInf = rhoInf();
     Tensor t = Counters.asFloat(count, dtype);
-    Tensor x = ops.minimum(ops.mul(t, -Math.log(b2)), ops.scalar(MAX_EXPONENT, dtype));
-    Tensor w = ops.exp(x);
-    Tensor one = ops.scalar(1.0, dtype);
-    Tensor expm1 = ops.where(ops.eq(w, one), x, ops.div(ops.mul(ops.sub(w, one), x), ops.log(w)));
+    Tensor expm1 = Counters.inversePowerMinusOne(b2, count, dtype);
     Tensor rho = ops.sub(ops.scalar(rhoInf, dtype), ops.div(ops.mul(t, 2.0), expm1));
     Tensor c2 = ops.div(expm1, ops.add(expm1, 1.0));
     Tensor adaptive = ops.lt(ops.scalar(RHO_THRESHOLD, dtype), rho);
