@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -54,6 +55,9 @@ import java.util.function.Function;
  * differently. Registries are thread-safe.
  */
 public final class TreeRegistry {
+  /** Below this depth flattening does not look for cycles (see {@code walk}). */
+  private static final int CYCLE_CHECK_DEPTH = 32;
+
   /** The deepest nesting of nodes that flattening accepts. */
   public static final int MAX_DEPTH = 1_000;
 
@@ -256,22 +260,27 @@ public final class TreeRegistry {
           "tree is nested more than " + MAX_DEPTH + " levels deep (does it contain itself?)",
           null);
     }
-    if (!onPath.add(x)) {
+    // Cycles are looked for only below a depth ordinary trees never reach: a cyclic tree gets
+    // there quickly and is then caught within one turn of its cycle.
+    boolean tracked = depth >= CYCLE_CHECK_DEPTH;
+    if (tracked && !onPath.add(x)) {
       throw new PathedFailure(
           "tree contains a cycle: this " + x.getClass().getName() + " node contains itself", null);
     }
     List<TreeSpec> kids = new ArrayList<>(v.header.arity());
     int i = 0;
     try {
-      for (Object c : v.children) {
-        kids.add(walk(c, leaves, onPath, depth + 1));
-        i++;
+      Object[] children = v.children;
+      for (; i < children.length; i++) {
+        kids.add(walk(children[i], leaves, onPath, depth + 1));
       }
     } catch (PathedFailure f) {
       f.path.add(0, v.header.entry(i));
       throw f;
     }
-    onPath.remove(x);
+    if (tracked) {
+      onPath.remove(x);
+    }
     if (kids.size() != v.header.arity()) {
       throw new PathedFailure(
           "node " + x.getClass().getName() + " changed while it was being flattened", null);
@@ -289,52 +298,144 @@ public final class TreeRegistry {
     if (custom != null) {
       return customView(custom, x);
     }
-    if (x instanceof List<?> list) {
-      return new NodeView(new NodeHeader(NodeKind.LIST, null, null, null, list.size()), list, null);
+    switch (Category.of(type)) {
+      case LEAF:
+        return NodeView.LEAF;
+      case LIST:
+        List<?> list = (List<?>) x;
+        return new NodeView(
+            new NodeHeader(NodeKind.LIST, null, null, null, list.size()), list.toArray(), null);
+      case ORDERED_MAP:
+        {
+          Map<?, ?> map = (Map<?, ?>) x;
+          List<Object> keys = new ArrayList<>(map.size());
+          List<Object> values = new ArrayList<>(map.size());
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            keys.add(e.getKey());
+            values.add(e.getValue());
+          }
+          NodeHeader h =
+              new NodeHeader(
+                  NodeKind.ORDERED_MAP, null, Collections.unmodifiableList(keys), null, keys.size());
+          return new NodeView(h, values.toArray(), null);
+        }
+      case MAP:
+        return mapView((Map<?, ?>) x);
+      case RECORD:
+        {
+          RecordInfo info = RecordInfo.of(type);
+          List<Object> values;
+          try {
+            values = info.components(x);
+          } catch (IllegalArgumentException e) {
+            throw new PathedFailure(e.getMessage(), e.getCause());
+          }
+          return new NodeView(
+              new NodeHeader(NodeKind.RECORD, type, null, null, info.size()), values.toArray(), null);
+        }
+      case ARRAY:
+        {
+          Object[] array = (Object[]) x;
+          return new NodeView(
+              new NodeHeader(NodeKind.ARRAY, type.getComponentType(), null, null, array.length),
+              array,
+              null);
+        }
+      default:
+        Optional<?> opt = (Optional<?>) x;
+        Object[] kids = opt.isPresent() ? new Object[] {opt.get()} : new Object[0];
+        return new NodeView(
+            new NodeHeader(NodeKind.OPTIONAL, null, null, null, kids.length), kids, null);
     }
-    if (x instanceof LinkedHashMap<?, ?> map) {
-      List<Object> keys = new ArrayList<>(map.size());
-      List<Object> values = new ArrayList<>(map.size());
+  }
+
+  /**
+   * A map node: its children in sorted key order. Maps that diffopt built itself and sorted maps
+   * already iterate in that order; for the others the sorted key list of the last map with the
+   * same key set is reused when it still fits (checked key by key), so a training loop that
+   * flattens maps of the same keys sorts them once.
+   */
+  private static NodeView mapView(Map<?, ?> map) {
+    List<Object> keys;
+    Object[] values;
+    if (map instanceof SortedKeyMap<?, ?> sorted) {
+      @SuppressWarnings("unchecked")
+      List<Object> k = (List<Object>) sorted.keyList();
+      keys = k;
+      values = new Object[keys.size()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = sorted.valueAt(i);
+      }
+    } else if (map instanceof SortedMap<?, ?> sorted && sorted.comparator() == null) {
+      // already in natural key order
+      keys = new ArrayList<>(map.size());
+      values = new Object[map.size()];
+      int i = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         keys.add(e.getKey());
-        values.add(e.getValue());
+        values[i++] = e.getValue();
       }
-      NodeHeader h =
-          new NodeHeader(
-              NodeKind.ORDERED_MAP, null, Collections.unmodifiableList(keys), null, keys.size());
-      return new NodeView(h, values, null);
-    }
-    if (x instanceof Map<?, ?> map) {
-      List<Object> keys = sortedKeys(map);
-      List<Object> values = new ArrayList<>(keys.size());
-      for (Object k : keys) {
-        values.add(map.get(k));
+      keys = Collections.unmodifiableList(keys);
+    } else {
+      keys = KeyOrders.cached(map);
+      values = keys == null ? null : valuesInOrder(map, keys);
+      if (values == null) {
+        keys = sortedKeys(map);
+        KeyOrders.remember(map, keys);
+        values = valuesInOrder(map, keys);
       }
-      NodeHeader h = new NodeHeader(NodeKind.MAP, null, keys, null, keys.size());
-      return new NodeView(h, values, null);
     }
-    if (type.isRecord()) {
-      RecordInfo info = RecordInfo.of(type);
-      List<Object> values;
-      try {
-        values = info.components(x);
-      } catch (IllegalArgumentException e) {
-        throw new PathedFailure(e.getMessage(), e.getCause());
+    NodeHeader h = new NodeHeader(NodeKind.MAP, null, keys, null, keys.size());
+    return new NodeView(h, values, null);
+  }
+
+  /** The values of {@code map} in the order of {@code keys}, or null if a key is missing. */
+  private static Object[] valuesInOrder(Map<?, ?> map, List<Object> keys) {
+    Object[] values = new Object[keys.size()];
+    for (int i = 0; i < values.length; i++) {
+      Object k = keys.get(i);
+      Object v = map.get(k);
+      if (v == null && !map.containsKey(k)) {
+        return null;
       }
-      return new NodeView(new NodeHeader(NodeKind.RECORD, type, null, null, info.size()), values, null);
+      values[i] = v;
     }
-    if (type.isArray() && !type.getComponentType().isPrimitive()) {
-      Object[] array = (Object[]) x;
-      return new NodeView(
-          new NodeHeader(NodeKind.ARRAY, type.getComponentType(), null, null, array.length),
-          Arrays.asList(array),
-          null);
+    return values;
+  }
+
+  /** What a class is as a tree node when no custom node type is registered for it. */
+  private enum Category {
+    LEAF, LIST, ORDERED_MAP, MAP, RECORD, ARRAY, OPTIONAL;
+
+    private static final ClassValue<Category> CACHE =
+        new ClassValue<>() {
+          @Override
+          protected Category computeValue(Class<?> type) {
+            if (List.class.isAssignableFrom(type)) {
+              return LIST;
+            }
+            if (LinkedHashMap.class.isAssignableFrom(type)) {
+              return ORDERED_MAP;
+            }
+            if (Map.class.isAssignableFrom(type)) {
+              return MAP;
+            }
+            if (type.isRecord()) {
+              return RECORD;
+            }
+            if (type.isArray() && !type.getComponentType().isPrimitive()) {
+              return ARRAY;
+            }
+            if (Optional.class.isAssignableFrom(type)) {
+              return OPTIONAL;
+            }
+            return LEAF;
+          }
+        };
+
+    static Category of(Class<?> type) {
+      return CACHE.get(type);
     }
-    if (x instanceof Optional<?> opt) {
-      List<Object> kids = opt.isPresent() ? List.of(opt.get()) : List.of();
-      return new NodeView(new NodeHeader(NodeKind.OPTIONAL, null, null, null, kids.size()), kids, null);
-    }
-    return NodeView.LEAF;
   }
 
   @SuppressWarnings("unchecked")
@@ -353,7 +454,7 @@ public final class TreeRegistry {
       keys = Collections.unmodifiableList(keys);
     }
     NodeHeader h = new NodeHeader(NodeKind.CUSTOM, r.type(), keys, f.aux(), f.children().size());
-    return new NodeView(h, f.children(), r.def());
+    return new NodeView(h, f.children().toArray(), r.def());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -2,6 +2,7 @@ package dev.diffopt.tree;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,7 +50,9 @@ public final class TreeSpec {
   private final NodeDef<?> def;
   private final int numLeaves;
   private final int numNodes;
-  private final int hash;
+  /** Computed on first use (flattening in a hot loop never needs it); 0 until then. */
+  private int hash;
+  private boolean hashIsZero;
 
   TreeSpec(NodeHeader header, List<TreeSpec> children, TreeRegistry registry, NodeDef<?> def) {
     this.header = header;
@@ -58,15 +61,12 @@ public final class TreeSpec {
     this.def = def;
     int leaves = header.kind() == NodeKind.LEAF ? 1 : 0;
     int nodes = 1;
-    int h = header.hashCode() * 31 + Boolean.hashCode(registry.noneIsLeaf());
     for (TreeSpec c : children) {
       leaves += c.numLeaves;
       nodes += c.numNodes;
-      h = h * 31 + c.hash;
     }
     this.numLeaves = leaves;
     this.numNodes = nodes;
-    this.hash = h;
   }
 
   /**
@@ -207,21 +207,23 @@ public final class TreeSpec {
               + ", got "
               + leaves.size());
     }
-    return build(leaves.iterator());
+    return build(leaves.toArray(), new int[1]);
   }
 
-  private Object build(Iterator<?> leaves) {
+  /** Builds this node from {@code leaves[next[0]...]}, advancing the cursor {@code next[0]}. */
+  private Object build(Object[] leaves, int[] next) {
     switch (header.kind()) {
       case LEAF:
-        return leaves.next();
+        return leaves[next[0]++];
       case NONE:
         return null;
       default:
-        List<Object> kids = new ArrayList<>(children.size());
-        for (TreeSpec c : children) {
-          kids.add(c.build(leaves));
+        int n = children.size();
+        Object[] kids = new Object[n];
+        for (int i = 0; i < n; i++) {
+          kids[i] = children.get(i).build(leaves, next);
         }
-        return construct(kids);
+        return construct(Arrays.asList(kids));
     }
   }
 
@@ -231,13 +233,7 @@ public final class TreeSpec {
       case LIST:
         return Collections.unmodifiableList(kids);
       case MAP:
-        {
-          Map<Object, Object> m = new LinkedHashMap<>();
-          for (int i = 0; i < kids.size(); i++) {
-            m.put(header.keys().get(i), kids.get(i));
-          }
-          return Collections.unmodifiableMap(m);
-        }
+        return new SortedKeyMap<>(header.keys(), kids.toArray());
       case ORDERED_MAP:
         return new FrozenLinkedHashMap<>(header.keys(), kids);
       case RECORD:
@@ -424,7 +420,7 @@ public final class TreeSpec {
     if (prefix && a.isLeaf()) {
       return null;
     }
-    if (a.hash == b.hash && a.equals(b)) {
+    if (a.hashCode() == b.hashCode() && a.equals(b)) {
       return null;
     }
     String detail = NodeHeader.mismatch(a.header, b.header);
@@ -461,8 +457,8 @@ public final class TreeSpec {
       if (a == b) {
         continue;
       }
-      if (a.hash != b.hash
-          || a.numNodes != b.numNodes
+      if (a.numNodes != b.numNodes
+          || a.hashCode() != b.hashCode()
           || a.registry.noneIsLeaf() != b.registry.noneIsLeaf()
           || !a.header.equals(b.header)
           || a.children.size() != b.children.size()) {
@@ -478,7 +474,19 @@ public final class TreeSpec {
 
   @Override
   public int hashCode() {
-    return hash;
+    int h = hash;
+    if (h == 0 && !hashIsZero) {
+      h = header.hashCode() * 31 + Boolean.hashCode(registry.noneIsLeaf());
+      for (TreeSpec c : children) {
+        h = h * 31 + c.hashCode();
+      }
+      if (h == 0) {
+        hashIsZero = true;
+      } else {
+        hash = h;
+      }
+    }
+    return h;
   }
 
   /** The string form described in the class comment, e.g. {@code [*, {a=*, b=None}]}. */
