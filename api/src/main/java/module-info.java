@@ -15,6 +15,7 @@ module dev.diffopt.api {
   exports dev.diffopt.transform;
   exports dev.diffopt.schedule;
   exports dev.diffopt.optim;
+  exports dev.diffopt.optim.fused;
   exports dev.diffopt.guice;
   exports dev.diffopt.checkpoint;
 

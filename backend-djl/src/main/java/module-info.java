@@ -6,8 +6,11 @@ module dev.diffopt.backend.djl {
   requires transitive dev.diffopt.api;
   requires transitive ai.djl.api;
   requires transitive ai.djl.pytorch_engine;
+  // the fused optimizer kernels; optional at run time (--add-modules jdk.incubator.vector)
+  requires static jdk.incubator.vector;
 
   exports dev.diffopt.djl;
+  exports dev.diffopt.djl.fused;
 
   provides dev.diffopt.spi.BackendProvider with
       dev.diffopt.djl.DjlBackendProvider;

@@ -53,7 +53,7 @@ public final class Optimizer implements AutoCloseable {
     this.params = params;
     this.paramLeaves = TensorTrees.leaves(params);
     this.fused = allowFused
-        ? backend.fusedUpdates().flatMap(f -> f.prepare(transformation, paramLeaves)).orElse(null)
+        ? backend.fusedUpdates().flatMap(f -> f.prepare(transformation, params)).orElse(null)
         : null;
     if (fused == null) {
       try (Scope s = backend.scope()) {
@@ -154,7 +154,8 @@ public final class Optimizer implements AutoCloseable {
   }
 
   /**
-   * Replaces the state, e.g. with one loaded from a checkpoint; the optimizer takes ownership.
+   * Replaces the state, e.g. with one loaded from a checkpoint; the optimizer takes ownership of
+   * its tensors (a fused kernel copies the values in and closes them).
    *
    * @param newState a state of the same structure as the current one
    * @param completedSteps the number of steps that state has seen
@@ -168,6 +169,7 @@ public final class Optimizer implements AutoCloseable {
     if (fused != null) {
       fused.load(newState);
       steps = completedSteps;
+      closeTensors(newState);
       return;
     }
     Object previous = state;

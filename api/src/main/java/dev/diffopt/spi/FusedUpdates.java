@@ -24,10 +24,11 @@ public interface FusedUpdates {
    * op-by-op path.
    *
    * @param transformation the update rule, e.g. {@code Adam.of(1e-3)}
-   * @param params the parameter leaves, updated in place by {@link FusedStep#step}
+   * @param params the parameter tree; its tensor leaves are updated in place by {@link
+   *     FusedStep#step}, and the state has the structure {@code transformation.init(params)} gives
    * @return the kernel, holding a fresh state, or empty
    */
-  Optional<FusedStep> prepare(GradientTransformation transformation, List<Tensor> params);
+  Optional<FusedStep> prepare(GradientTransformation transformation, Object params);
 
   /** A prepared fused kernel: parameters, state and hyper-parameters bound. */
   interface FusedStep extends AutoCloseable {
@@ -35,7 +36,7 @@ public interface FusedUpdates {
     /**
      * Updates every parameter in place from {@code grads} and advances the state.
      *
-     * @param grads one gradient per parameter, same shapes and dtypes
+     * @param grads one gradient per parameter leaf, in leaf order, same shapes and dtypes
      */
     void step(List<Tensor> grads);
 
@@ -50,7 +51,7 @@ public interface FusedUpdates {
     /**
      * Replaces the state with {@code state} (same structure), e.g. one loaded from a checkpoint.
      *
-     * @param state the new state; its values are copied
+     * @param state the new state; its values are copied, the caller keeps its tensors
      */
     void load(Object state);
 

@@ -27,11 +27,14 @@ import java.util.Set;
 public final class DjlBackend implements Backend {
   private static final Set<Capability> CAPABILITIES =
       EnumSet.of(Capability.AUTODIFF, Capability.HIGHER_ORDER, Capability.FLOAT64);
+  private static final Set<Capability> CAPABILITIES_FUSED = EnumSet.of(
+      Capability.AUTODIFF, Capability.HIGHER_ORDER, Capability.FLOAT64, Capability.FUSED_UPDATES);
 
   private final PtNDManager manager;
   private final DjlTensorOps ops;
   private final TorchScriptModule autogradModule;
   private final DjlAutodiff autodiff;
+  private final java.util.Optional<dev.diffopt.spi.FusedUpdates> fusedUpdates;
 
   DjlBackend(Engine engine) {
     this.manager = (PtNDManager) engine.newBaseManager();
@@ -43,6 +46,7 @@ public final class DjlBackend implements Backend {
     // every thread behave alike.
     JniUtils.setGradMode(true);
     selfTest();
+    this.fusedUpdates = dev.diffopt.djl.fused.DjlFusedUpdates.create(this);
   }
 
   @Override
@@ -52,7 +56,16 @@ public final class DjlBackend implements Backend {
 
   @Override
   public Set<Capability> capabilities() {
-    return CAPABILITIES;
+    return fusedUpdates.isPresent() ? CAPABILITIES_FUSED : CAPABILITIES;
+  }
+
+  /**
+   * The fused multi-tensor optimizer kernels ({@link dev.diffopt.djl.fused.DjlFusedUpdates}),
+   * present when the JVM runs with {@code --add-modules jdk.incubator.vector}.
+   */
+  @Override
+  public java.util.Optional<dev.diffopt.spi.FusedUpdates> fusedUpdates() {
+    return fusedUpdates;
   }
 
   @Override

@@ -56,6 +56,12 @@ class KitSkipsMissingCapabilitiesTest {
     }
 
     @Override
+    public java.util.Optional<dev.diffopt.spi.FusedUpdates> fusedUpdates() {
+      return hidden.contains(Capability.FUSED_UPDATES)
+          ? java.util.Optional.empty() : delegate.fusedUpdates();
+    }
+
+    @Override
     public void close() {}
   }
 

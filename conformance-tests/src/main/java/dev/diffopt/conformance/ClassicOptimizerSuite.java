@@ -81,11 +81,11 @@ public abstract class ClassicOptimizerSuite extends BackendSuite {
   }
 
   @Test
-  @DisplayName("CLASSIC-02 each step frees the state it replaces; close frees the rest")
+  @DisplayName("CLASSIC-02 op by op, each step frees the state it replaces; close frees the rest")
   void statesAreFreed() {
     TensorOps ops = backend().ops();
     Map<String, Tensor> p = params(ops, DType.FLOAT32);
-    Optimizer opt = Optimizer.of(backend(), ADAM, p);
+    Optimizer opt = Optimizer.opByOp(backend(), ADAM, p);
     List<Tensor> first = new ArrayList<>();
     for (Object leaf : Trees.leaves(opt.state())) {
       first.add((Tensor) leaf);
@@ -116,21 +116,31 @@ public abstract class ClassicOptimizerSuite extends BackendSuite {
   }
 
   @Test
-  @DisplayName("CLASSIC-04 restore replaces the state and the step count")
+  @DisplayName("CLASSIC-04 restore replaces the state and the step count, on both paths")
   void restore() {
     TensorOps ops = backend().ops();
     Map<String, Tensor> p = params(ops, DType.FLOAT32);
-    try (Optimizer opt = Optimizer.of(backend(), ADAM, p)) {
+    try (Optimizer opt = Optimizer.opByOp(backend(), ADAM, p)) {
       Object fresh;
       try (Scope s = backend().scope()) {
-        fresh = s.keep(ADAM.init(p));
+        fresh = s.detach(ADAM.init(p));
       }
       opt.restore(fresh, 7);
-      assertSame(fresh, opt.state());
+      assertSame(fresh, opt.state(), "op by op, the optimizer adopts the given state");
       assertEquals(7, opt.steps());
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> opt.restore(List.of(), 1));
       assertTrue(e.getMessage().contains("restore"), e.getMessage());
+    }
+    // whichever path Optimizer.of picks, a state of the params' structure restores
+    try (Optimizer opt = Optimizer.of(backend(), ADAM, p)) {
+      Object fresh;
+      try (Scope s = backend().scope()) {
+        fresh = s.detach(ADAM.init(p));
+      }
+      opt.restore(fresh, 3);
+      assertEquals(3, opt.steps());
+      assertEquals(Trees.structure(fresh), Trees.structure(opt.state()));
     }
   }
 }

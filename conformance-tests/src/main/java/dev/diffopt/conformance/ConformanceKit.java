@@ -151,6 +151,16 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** Fused multi-tensor updates agree with the op-by-op path and the references. */
+  @Nested
+  @DisplayName("optim: fused multi-tensor updates against op-by-op and float64 references")
+  class FusedUpdates extends FusedUpdatesSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** The classic, in-place optimizer face. */
   @Nested
   @DisplayName("optim: the classic in-place Optimizer")

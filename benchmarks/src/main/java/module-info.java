@@ -1,0 +1,13 @@
+/**
+ * diffopt benchmarks: side-by-side timings with warm-up and medians (fused and op-by-op Adam
+ * against DJL's own Adam and a bulk copy; pytree flatten/unflatten round trips). Run them with
+ * {@code benchmarks/run.sh}.
+ */
+module dev.diffopt.benchmarks {
+  requires dev.diffopt.api;
+  requires dev.diffopt.backend.djl;
+  requires ai.djl.api;
+  requires ai.djl.pytorch_engine;
+
+  exports dev.diffopt.benchmarks;
+}

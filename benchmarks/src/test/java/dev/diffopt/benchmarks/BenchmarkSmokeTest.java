@@ -1,0 +1,80 @@
+package dev.diffopt.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs each benchmark for a handful of tiny iterations and checks that it passes its own
+ * correctness checks and prints well-formed metric lines. Nothing here is timed or compared.
+ */
+class BenchmarkSmokeTest {
+
+  private static List<String> metricNames(String output) {
+    List<String> names = new ArrayList<>();
+    for (String line : output.split("\\R")) {
+      if (line.startsWith("metric:")) {
+        assertTrue(Report.METRIC_LINE.matcher(line).matches(), "malformed metric line: " + line);
+        names.add(line.split(" ")[1]);
+      } else {
+        assertTrue(line.isEmpty() || line.startsWith("# "), "unexpected line: " + line);
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void adamPrintsEveryMetricAndPassesItsChecks() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    boolean ok;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      ok = AdamBenchmark.run(new AdamBenchmark.Config(3, 3001, 1, 3), out);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(ok, output);
+    assertEquals(List.of("adam_fused_active", "adam_fused_ms", "adam_opbyop_ms", "adam_djl_ms",
+        "copy_ms", "adam_fused_speedup_vs_djl", "adam_opbyop_speedup_vs_djl",
+        "adam_fused_bandwidth_gbs", "copy_bandwidth_gbs", "adam_fused_bandwidth_fraction"),
+        metricNames(output), output);
+  }
+
+  @Test
+  void treePrintsEveryMetricAndPassesItsChecks() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    boolean ok;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      ok = TreeBenchmark.run(new TreeBenchmark.Config(100, 3, 100), out);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(ok, output);
+    assertEquals(List.of("tree_roundtrip_us_map100", "tree_roundtrip_us_nested1000",
+        "tree_speedup_vs_optree_map100", "tree_speedup_vs_optree_nested1000"),
+        metricNames(output), output);
+  }
+
+  @Test
+  void parsesOptionsAndRejectsUnknownOnes() {
+    assertEquals(new AdamBenchmark.Config(4, 400, 0, 2),
+        AdamBenchmark.Config.parse("--tensors=4 --elements=400", "", "--warmup=0", "--rounds=2"));
+    assertEquals(AdamBenchmark.Config.DEFAULT, AdamBenchmark.Config.parse(""));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> TreeBenchmark.Config.parse("--iterations=3"));
+    assertTrue(e.getMessage().contains("--iterations"), e.getMessage());
+  }
+
+  @Test
+  void statsTakeTheMedianAndNearestRankP90() {
+    Harness.Stats s = Harness.Stats.of(new long[] {5, 1, 4, 2, 3, 10, 6, 7, 8, 9});
+    assertEquals(5.5, s.median());
+    assertEquals(1, s.min());
+    assertEquals(9, s.p90());
+    assertEquals(10, s.max());
+    assertEquals(3, Harness.Stats.of(new long[] {3}).median());
+  }
+}
