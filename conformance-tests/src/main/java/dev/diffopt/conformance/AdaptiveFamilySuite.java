@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffopt.conformance.OptimizerCases.Case;
 import dev.diffopt.conformance.OptimizerTrajectories.Objective;
-import dev.diffopt.conformance.reference.optim.RefAdaBelief;
-import dev.diffopt.conformance.reference.optim.RefAdadelta;
-import dev.diffopt.conformance.reference.optim.RefAdagrad;
-import dev.diffopt.conformance.reference.optim.RefAdan;
-import dev.diffopt.conformance.reference.optim.RefLamb;
-import dev.diffopt.conformance.reference.optim.RefLion;
-import dev.diffopt.conformance.reference.optim.RefOptimizer;
 import dev.diffopt.optim.AdaBelief;
 import dev.diffopt.optim.Adadelta;
 import dev.diffopt.optim.Adagrad;
@@ -40,10 +34,11 @@ import dev.diffopt.transform.ScaleByRss;
 import dev.diffopt.transform.ScaleByTrustRatio;
 import dev.diffopt.transform.Step;
 import dev.diffopt.transform.Updates;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.StringJoiner;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
@@ -61,8 +56,9 @@ import org.opentest4j.AssertionFailedError;
  * <p>For each optimizer {@code X}: {@code OPT-X-01} it is exactly its documented chain (record
  * equality); {@code OPT-X-02} 20 steps on the parabola and on Rosenbrock match a float64 plain-Java
  * reference (in {@code dev.diffopt.conformance.reference.optim}) in float64 to rtol 1e-9, atol 1e-12,
- * for option combinations that together set every option; {@code OPT-X-03} the same in float32 to
- * rtol 1e-4, atol 1e-5; {@code OPT-X-04} bad options are rejected naming the option and the value;
+ * for the option combinations of {@code OptimizerCases}, which together set every option; {@code
+ * OPT-X-03} the same in float32 to rtol 1e-4, atol 1e-5; {@code OPT-X-04} bad options are
+ * rejected naming the option and the value;
  * {@code OPT-X-05} a state of another transformation is rejected with a clear message; {@code
  * OPT-X-06} the gradient of the loss after three differentiable steps with respect to the initial
  * parameters matches finite differences (needs {@link Capability#AUTODIFF}).
@@ -85,133 +81,45 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
     OptimizerTrajectories.PARABOLA, OptimizerTrajectories.ROSENBROCK
   };
 
-  /**
-   * An optimizer under test, its oracle and a label naming the options. The second case of each
-   * optimizer sets every option away from its default, with ε large enough (1e-5 to 1e-3) that
-   * where ε enters the formula changes the trajectory by far more than the float64 tolerance.
-   */
-  private record Case(String label, GradientTransformation optimizer, Supplier<RefOptimizer> ref) {}
-
-  // ================================================================ cases (options → both sides)
-
-  private static Case adagrad(Adagrad.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, lrDecay %s, weightDecay %s, initialAccumulatorValue %s,"
-            + " eps %s, maximize %s", o.lr(), o.lrDecay(), o.weightDecay(),
-            o.initialAccumulatorValue(), o.eps(), o.maximize()),
-        Adagrad.of(o),
-        () -> new RefAdagrad(o.lr(), o.lrDecay(), o.weightDecay(), o.initialAccumulatorValue(),
-            o.eps(), o.maximize()));
-  }
-
-  private static List<Case> adagradCases() {
-    return List.of(
-        adagrad(Adagrad.Options.builder().lr(0.1).build()),
-        adagrad(Adagrad.Options.builder().lr(0.1).lrDecay(0.05).weightDecay(0.1)
-            .initialAccumulatorValue(0.5).eps(1e-3).build()),
-        adagrad(Adagrad.Options.builder().lr(0.05).weightDecay(0.01).maximize(true).build()));
-  }
-
-  private static Case adadelta(Adadelta.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, rho %s, eps %s, weightDecay %s, maximize %s",
-            o.lr(), o.rho(), o.eps(), o.weightDecay(), o.maximize()),
-        Adadelta.of(o),
-        () -> new RefAdadelta(o.lr(), o.rho(), o.eps(), o.weightDecay(), o.maximize()));
-  }
-
-  private static List<Case> adadeltaCases() {
-    return List.of(
-        adadelta(Adadelta.Options.builder().build()),
-        adadelta(Adadelta.Options.builder().lr(0.5).rho(0.8).eps(1e-5).weightDecay(0.1).build()),
-        adadelta(Adadelta.Options.builder().rho(0.95).maximize(true).build()));
-  }
-
-  private static Case lion(Lion.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, b1 %s, b2 %s, weightDecay %s, maximize %s",
-            o.lr(), o.b1(), o.b2(), o.weightDecay(), o.maximize()),
-        Lion.of(o),
-        () -> new RefLion(o.lr(), o.b1(), o.b2(), o.weightDecay(), o.maximize()));
-  }
-
-  /** lr 1e-3 and 20 steps: no coordinate gets near a sign change (see the class comment). */
-  private static List<Case> lionCases() {
-    return List.of(
-        lion(Lion.Options.builder().lr(1e-3).build()),
-        lion(Lion.Options.builder().lr(1e-3).b1(0.8).b2(0.95).weightDecay(0.1).build()),
-        lion(Lion.Options.builder().lr(1e-3).maximize(true).build()));
-  }
-
-  private static Case lamb(Lamb.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, b1 %s, b2 %s, eps %s, weightDecay %s, maximize %s",
-            o.lr(), o.b1(), o.b2(), o.eps(), o.weightDecay(), o.maximize()),
-        Lamb.of(o),
-        () -> new RefLamb(o.lr(), o.b1(), o.b2(), o.eps(), o.weightDecay(), o.maximize()));
-  }
-
-  private static List<Case> lambCases() {
-    return List.of(
-        lamb(Lamb.Options.builder().lr(1e-2).build()),
-        lamb(Lamb.Options.builder().lr(1e-2).b1(0.8).b2(0.99).eps(1e-3).weightDecay(0.1).build()),
-        lamb(Lamb.Options.builder().lr(1e-2).maximize(true).build()));
-  }
-
-  private static Case adaBelief(AdaBelief.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, b1 %s, b2 %s, eps %s, weightDecay %s, maximize %s",
-            o.lr(), o.b1(), o.b2(), o.eps(), o.weightDecay(), o.maximize()),
-        AdaBelief.of(o),
-        () -> new RefAdaBelief(o.lr(), o.b1(), o.b2(), o.eps(), o.weightDecay(), o.maximize()));
-  }
-
-  private static List<Case> adaBeliefCases() {
-    return List.of(
-        adaBelief(AdaBelief.Options.builder().lr(1e-2).build()),
-        adaBelief(AdaBelief.Options.builder().lr(1e-2).b1(0.8).b2(0.99).eps(1e-4)
-            .weightDecay(0.1).build()),
-        adaBelief(AdaBelief.Options.builder().lr(1e-2).maximize(true).build()));
-  }
-
-  private static Case adan(Adan.Options o) {
-    return new Case(
-        String.format(Locale.ROOT, "lr %s, b1 %s, b2 %s, b3 %s, eps %s, weightDecay %s, maximize %s",
-            o.lr(), o.b1(), o.b2(), o.b3(), o.eps(), o.weightDecay(), o.maximize()),
-        Adan.of(o),
-        // the reference takes the paper's β = 1 − decay rate
-        () -> new RefAdan(o.lr(), 1 - o.b1(), 1 - o.b2(), 1 - o.b3(), o.eps(), o.weightDecay(),
-            o.maximize()));
-  }
-
-  private static List<Case> adanCases() {
-    return List.of(
-        adan(Adan.Options.builder().lr(1e-2).build()),
-        adan(Adan.Options.builder().lr(1e-2).b1(0.9).b2(0.85).b3(0.95).eps(1e-3).weightDecay(0.1)
-            .build()),
-        adan(Adan.Options.builder().lr(1e-2).maximize(true).build()));
-  }
-
   // ================================================================ shared plumbing
 
+  /**
+   * Dynamic tests {@code <id>.N <objective>, <dtype>, <every option's value>}, N numbering (option
+   * set, objective) pairs in order.
+   */
   private Stream<DynamicTest> trajectories(String id, List<Case> cases, DType dtype) {
     List<DynamicTest> tests = new ArrayList<>();
     int n = 0;
     for (Case c : cases) {
       for (Objective objective : OBJECTIVES) {
+        double lr = objective == OptimizerTrajectories.PARABOLA ? c.lrParabola() : c.lrRosenbrock();
         String name = String.format(Locale.ROOT, "%s.%d %s, %s, %s", id, ++n, objective,
-            dtype.name().toLowerCase(Locale.ROOT), c.label());
+            dtype.name().toLowerCase(Locale.ROOT), spelledOut(c.options().apply(lr)));
         tests.add(dynamic(name, () -> {
           if (dtype == DType.FLOAT64) {
             require(Capability.FLOAT64);
           }
           boolean f64 = dtype == DType.FLOAT64;
-          OptimizerTrajectories.assertMatchesReference(backend().ops(), dtype, c.optimizer(),
-              c.ref(), objective, STEPS, f64 ? F64_RTOL : F32_RTOL, f64 ? F64_ATOL : F32_ATOL);
+          OptimizerTrajectories.assertMatchesReference(backend().ops(), dtype,
+              c.optimizer().apply(lr), () -> c.reference().apply(lr), objective, STEPS,
+              f64 ? F64_RTOL : F32_RTOL, f64 ? F64_ATOL : F32_ATOL);
         }));
       }
     }
     return tests.stream();
+  }
+
+  /** {@code name value, …} for every component of an {@code Options} record, in order. */
+  private static String spelledOut(Record options) {
+    StringJoiner joined = new StringJoiner(", ");
+    for (RecordComponent component : options.getClass().getRecordComponents()) {
+      try {
+        joined.add(component.getName() + " " + component.getAccessor().invoke(options));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + component + " of " + options, e);
+      }
+    }
+    return joined.toString();
   }
 
   private DynamicTest dynamic(String name, Executable body) {
@@ -341,13 +249,13 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-ADAGRAD-02 Adagrad matches torch.optim.Adagrad (float64 reference) in float64")
   Stream<DynamicTest> adagradFloat64() {
-    return trajectories("OPT-ADAGRAD-02", adagradCases(), DType.FLOAT64);
+    return trajectories("OPT-ADAGRAD-02", OptimizerCases.adagradCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAGRAD-03 Adagrad matches torch.optim.Adagrad (float64 reference) in float32")
   Stream<DynamicTest> adagradFloat32() {
-    return trajectories("OPT-ADAGRAD-03", adagradCases(), DType.FLOAT32);
+    return trajectories("OPT-ADAGRAD-03", OptimizerCases.adagradCases(), DType.FLOAT32);
   }
 
   @Test
@@ -415,13 +323,13 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-ADADELTA-02 Adadelta matches torch.optim.Adadelta (float64 reference) in float64")
   Stream<DynamicTest> adadeltaFloat64() {
-    return trajectories("OPT-ADADELTA-02", adadeltaCases(), DType.FLOAT64);
+    return trajectories("OPT-ADADELTA-02", OptimizerCases.adadeltaCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADADELTA-03 Adadelta matches torch.optim.Adadelta (float64 reference) in float32")
   Stream<DynamicTest> adadeltaFloat32() {
-    return trajectories("OPT-ADADELTA-03", adadeltaCases(), DType.FLOAT32);
+    return trajectories("OPT-ADADELTA-03", OptimizerCases.adadeltaCases(), DType.FLOAT32);
   }
 
   @Test
@@ -473,13 +381,13 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-LION-02 Lion matches the paper's update (float64 reference) in float64")
   Stream<DynamicTest> lionFloat64() {
-    return trajectories("OPT-LION-02", lionCases(), DType.FLOAT64);
+    return trajectories("OPT-LION-02", OptimizerCases.lionCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-LION-03 Lion matches the paper's update (float64 reference) in float32")
   Stream<DynamicTest> lionFloat32() {
-    return trajectories("OPT-LION-03", lionCases(), DType.FLOAT32);
+    return trajectories("OPT-LION-03", OptimizerCases.lionCases(), DType.FLOAT32);
   }
 
   @Test
@@ -531,13 +439,13 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-LAMB-02 LAMB matches the paper's Algorithm 2 (float64 reference) in float64")
   Stream<DynamicTest> lambFloat64() {
-    return trajectories("OPT-LAMB-02", lambCases(), DType.FLOAT64);
+    return trajectories("OPT-LAMB-02", OptimizerCases.lambCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-LAMB-03 LAMB matches the paper's Algorithm 2 (float64 reference) in float32")
   Stream<DynamicTest> lambFloat32() {
-    return trajectories("OPT-LAMB-03", lambCases(), DType.FLOAT32);
+    return trajectories("OPT-LAMB-03", OptimizerCases.lambCases(), DType.FLOAT32);
   }
 
   @Test
@@ -649,14 +557,14 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @DisplayName("OPT-ADABELIEF-02 AdaBelief matches the paper's Algorithm 2 (float64 reference) in "
       + "float64")
   Stream<DynamicTest> adaBeliefFloat64() {
-    return trajectories("OPT-ADABELIEF-02", adaBeliefCases(), DType.FLOAT64);
+    return trajectories("OPT-ADABELIEF-02", OptimizerCases.adaBeliefCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADABELIEF-03 AdaBelief matches the paper's Algorithm 2 (float64 reference) in "
       + "float32")
   Stream<DynamicTest> adaBeliefFloat32() {
-    return trajectories("OPT-ADABELIEF-03", adaBeliefCases(), DType.FLOAT32);
+    return trajectories("OPT-ADABELIEF-03", OptimizerCases.adaBeliefCases(), DType.FLOAT32);
   }
 
   @Test
@@ -709,13 +617,13 @@ public abstract class AdaptiveFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-ADAN-02 Adan matches the paper's Algorithm 1 (float64 reference) in float64")
   Stream<DynamicTest> adanFloat64() {
-    return trajectories("OPT-ADAN-02", adanCases(), DType.FLOAT64);
+    return trajectories("OPT-ADAN-02", OptimizerCases.adanCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAN-03 Adan matches the paper's Algorithm 1 (float64 reference) in float32")
   Stream<DynamicTest> adanFloat32() {
-    return trajectories("OPT-ADAN-03", adanCases(), DType.FLOAT32);
+    return trajectories("OPT-ADAN-03", OptimizerCases.adanCases(), DType.FLOAT32);
   }
 
   @Test

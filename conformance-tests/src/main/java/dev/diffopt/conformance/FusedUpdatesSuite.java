@@ -5,35 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffopt.conformance.OptimizerCases.Case;
 import dev.diffopt.conformance.OptimizerTrajectories.Objective;
-import dev.diffopt.conformance.reference.optim.RefAdaBelief;
-import dev.diffopt.conformance.reference.optim.RefAdadelta;
-import dev.diffopt.conformance.reference.optim.RefAdagrad;
-import dev.diffopt.conformance.reference.optim.RefAdam;
-import dev.diffopt.conformance.reference.optim.RefAdamW;
-import dev.diffopt.conformance.reference.optim.RefAdamax;
-import dev.diffopt.conformance.reference.optim.RefAdan;
-import dev.diffopt.conformance.reference.optim.RefLamb;
-import dev.diffopt.conformance.reference.optim.RefLion;
-import dev.diffopt.conformance.reference.optim.RefNAdam;
 import dev.diffopt.conformance.reference.optim.RefOptimizer;
-import dev.diffopt.conformance.reference.optim.RefRAdam;
-import dev.diffopt.conformance.reference.optim.RefRmsProp;
-import dev.diffopt.conformance.reference.optim.RefSgd;
-import dev.diffopt.optim.AdaBelief;
-import dev.diffopt.optim.Adadelta;
-import dev.diffopt.optim.Adagrad;
 import dev.diffopt.optim.Adam;
 import dev.diffopt.optim.AdamW;
-import dev.diffopt.optim.Adamax;
 import dev.diffopt.optim.Adan;
 import dev.diffopt.optim.Lamb;
-import dev.diffopt.optim.Lion;
-import dev.diffopt.optim.NAdam;
 import dev.diffopt.optim.Optimizer;
-import dev.diffopt.optim.RAdam;
 import dev.diffopt.optim.RmsProp;
-import dev.diffopt.optim.Sgd;
 import dev.diffopt.schedule.CosineDecay;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
@@ -51,7 +31,6 @@ import dev.diffopt.tree.Trees;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -89,223 +68,6 @@ public abstract class FusedUpdatesSuite extends BackendSuite {
   private static final double REF_ATOL = 1e-5;
   private static final Shape[] SHAPES = {Shape.of(2, 3), Shape.of(4)};
 
-  /** One option set: the optimizer and its float64 reference, both for a learning rate. */
-  private record Case(
-      String label,
-      double lrParabola,
-      double lrRosenbrock,
-      DoubleFunction<GradientTransformation> optimizer,
-      DoubleFunction<RefOptimizer> reference) {}
-
-  // ================================================================ option sets
-
-  private static List<Case> sgdCases() {
-    return List.of(
-        new Case("plain", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).build()),
-            lr -> new RefSgd(lr, 0, 0, 0, false, false)),
-        new Case("momentum=0.9", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.9).build()),
-            lr -> new RefSgd(lr, 0.9, 0, 0, false, false)),
-        new Case("momentum=0.9, dampening=0.5", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.9).dampening(0.5).build()),
-            lr -> new RefSgd(lr, 0.9, 0.5, 0, false, false)),
-        new Case("momentum=0.8, nesterov", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.8).nesterov(true).build()),
-            lr -> new RefSgd(lr, 0.8, 0, 0, true, false)),
-        new Case("maximize, weightDecay=0.05, momentum=0.3", 0.01, 2e-5,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).maximize(true).weightDecay(0.05)
-                .momentum(0.3).build()),
-            lr -> new RefSgd(lr, 0.3, 0, 0.05, false, true)));
-  }
-
-  private static List<Case> adamCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0, false, false)),
-        new Case("amsgrad", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).amsgrad(true).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0, true, false)),
-        new Case("weightDecay=0.1, b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).weightDecay(0.1).b1(0.8).b2(0.99)
-                .eps(1e-6).build()),
-            lr -> new RefAdam(lr, 0.8, 0.99, 1e-6, 0, 0.1, false, false)),
-        new Case("maximize, amsgrad, weightDecay=0.01", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).maximize(true).amsgrad(true)
-                .weightDecay(0.01).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0.01, true, true)),
-        new Case("epsRoot=1e-8", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).epsRoot(1e-8).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 1e-8, 0, false, false)));
-  }
-
-  private static List<Case> adamwCases() {
-    return List.of(
-        new Case("defaults (weightDecay=1e-2)", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 0, 1e-2, false, false)),
-        new Case("amsgrad, weightDecay=0.1", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).amsgrad(true).weightDecay(0.1).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 0, 0.1, true, false)),
-        new Case("maximize, epsRoot=1e-8", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).maximize(true).epsRoot(1e-8).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 1e-8, 1e-2, false, true)));
-  }
-
-  private static List<Case> rmspropCases() {
-    return List.of(
-        new Case("defaults", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0, false, false)),
-        new Case("centered", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).centered(true).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0, true, false)),
-        new Case("momentum=0.9", 0.01, 1e-4,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).momentum(0.9).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0.9, false, false)),
-        new Case("centered, momentum=0.5, weightDecay=0.1", 0.01, 1e-4,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).centered(true).momentum(0.5)
-                .weightDecay(0.1).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0.1, 0.5, true, false)),
-        new Case("maximize, weightDecay=0.01, alpha=0.9, eps=1e-6", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .alpha(0.9).eps(1e-6).build()),
-            lr -> new RefRmsProp(lr, 0.9, 1e-6, 0.01, 0, false, true)));
-  }
-
-  private static List<Case> adagradCases() {
-    return List.of(
-        new Case("defaults", 0.1, 0.1,
-            lr -> Adagrad.of(Adagrad.Options.builder().lr(lr).build()),
-            lr -> new RefAdagrad(lr, 0, 0, 0, 1e-10, false)),
-        new Case("lrDecay=0.05, weightDecay=0.1, initialAccumulatorValue=0.5, eps=1e-3", 0.1, 0.1,
-            lr -> Adagrad.of(Adagrad.Options.builder().lr(lr).lrDecay(0.05).weightDecay(0.1)
-                .initialAccumulatorValue(0.5).eps(1e-3).build()),
-            lr -> new RefAdagrad(lr, 0.05, 0.1, 0.5, 1e-3, false)),
-        new Case("maximize, weightDecay=0.01", 0.05, 0.05,
-            lr -> Adagrad.of(Adagrad.Options.builder().lr(lr).weightDecay(0.01).maximize(true)
-                .build()),
-            lr -> new RefAdagrad(lr, 0, 0.01, 0, 1e-10, true)));
-  }
-
-  private static List<Case> adadeltaCases() {
-    return List.of(
-        new Case("defaults", 1.0, 1.0,
-            lr -> Adadelta.of(Adadelta.Options.builder().lr(lr).build()),
-            lr -> new RefAdadelta(lr, 0.9, 1e-6, 0, false)),
-        new Case("rho=0.8, eps=1e-5, weightDecay=0.1", 0.5, 0.5,
-            lr -> Adadelta.of(Adadelta.Options.builder().lr(lr).rho(0.8).eps(1e-5)
-                .weightDecay(0.1).build()),
-            lr -> new RefAdadelta(lr, 0.8, 1e-5, 0.1, false)),
-        new Case("rho=0.95, maximize", 1.0, 1.0,
-            lr -> Adadelta.of(Adadelta.Options.builder().lr(lr).rho(0.95).maximize(true).build()),
-            lr -> new RefAdadelta(lr, 0.95, 1e-6, 0, true)));
-  }
-
-  private static List<Case> adamaxCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).build()),
-            lr -> new RefAdamax(lr, 0.9, 0.999, 1e-8, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-6, weightDecay=0.1", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-6)
-                .weightDecay(0.1).build()),
-            lr -> new RefAdamax(lr, 0.8, 0.99, 1e-6, 0.1, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefAdamax(lr, 0.9, 0.999, 1e-8, 0.01, true)));
-  }
-
-  private static List<Case> radamCases() {
-    return List.of(
-        new Case("defaults (adaptive from step 6)", 0.02, 1e-3,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).build()),
-            lr -> new RefRAdam(lr, 0.9, 0.999, 1e-8, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-6, weightDecay=0.1", 0.02, 1e-3,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-6)
-                .weightDecay(0.1).build()),
-            lr -> new RefRAdam(lr, 0.8, 0.99, 1e-6, 0.1, false)),
-        new Case("b2=0.5 (never adaptive)", 0.01, 1e-4,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).b2(0.5).build()),
-            lr -> new RefRAdam(lr, 0.9, 0.5, 1e-8, 0, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-4,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefRAdam(lr, 0.9, 0.999, 1e-8, 0.01, true)));
-  }
-
-  private static List<Case> nadamCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).build()),
-            lr -> new RefNAdam(lr, 0.9, 0.999, 1e-8, 0, 4e-3, false)),
-        new Case("momentumDecay=0.05, b1=0.8, b2=0.99, eps=1e-6, weightDecay=0.1", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).momentumDecay(0.05).b1(0.8).b2(0.99)
-                .eps(1e-6).weightDecay(0.1).build()),
-            lr -> new RefNAdam(lr, 0.8, 0.99, 1e-6, 0.1, 0.05, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefNAdam(lr, 0.9, 0.999, 1e-8, 0.01, 4e-3, true)));
-  }
-
-  private static List<Case> lionCases() {
-    return List.of(
-        new Case("defaults", 1e-3, 1e-3,
-            lr -> Lion.of(Lion.Options.builder().lr(lr).build()),
-            lr -> new RefLion(lr, 0.9, 0.99, 0, false)),
-        new Case("b1=0.8, b2=0.95, weightDecay=0.1", 1e-3, 1e-3,
-            lr -> Lion.of(Lion.Options.builder().lr(lr).b1(0.8).b2(0.95).weightDecay(0.1).build()),
-            lr -> new RefLion(lr, 0.8, 0.95, 0.1, false)),
-        new Case("maximize", 1e-3, 1e-3,
-            lr -> Lion.of(Lion.Options.builder().lr(lr).maximize(true).build()),
-            lr -> new RefLion(lr, 0.9, 0.99, 0, true)));
-  }
-
-  private static List<Case> lambCases() {
-    return List.of(
-        new Case("defaults", 1e-2, 1e-2,
-            lr -> Lamb.of(Lamb.Options.builder().lr(lr).build()),
-            lr -> new RefLamb(lr, 0.9, 0.999, 1e-6, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-3, weightDecay=0.1", 1e-2, 1e-2,
-            lr -> Lamb.of(Lamb.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-3)
-                .weightDecay(0.1).build()),
-            lr -> new RefLamb(lr, 0.8, 0.99, 1e-3, 0.1, false)),
-        new Case("maximize", 1e-2, 1e-2,
-            lr -> Lamb.of(Lamb.Options.builder().lr(lr).maximize(true).build()),
-            lr -> new RefLamb(lr, 0.9, 0.999, 1e-6, 0, true)));
-  }
-
-  private static List<Case> adaBeliefCases() {
-    return List.of(
-        new Case("defaults", 1e-2, 1e-2,
-            lr -> AdaBelief.of(AdaBelief.Options.builder().lr(lr).build()),
-            lr -> new RefAdaBelief(lr, 0.9, 0.999, 1e-16, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-4, weightDecay=0.1", 1e-2, 1e-2,
-            lr -> AdaBelief.of(AdaBelief.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-4)
-                .weightDecay(0.1).build()),
-            lr -> new RefAdaBelief(lr, 0.8, 0.99, 1e-4, 0.1, false)),
-        new Case("maximize", 1e-2, 1e-2,
-            lr -> AdaBelief.of(AdaBelief.Options.builder().lr(lr).maximize(true).build()),
-            lr -> new RefAdaBelief(lr, 0.9, 0.999, 1e-16, 0, true)));
-  }
-
-  private static List<Case> adanCases() {
-    return List.of(
-        new Case("defaults", 1e-2, 1e-2,
-            lr -> Adan.of(Adan.Options.builder().lr(lr).build()),
-            lr -> new RefAdan(lr, 1 - 0.98, 1 - 0.92, 1 - 0.99, 1e-8, 0, false)),
-        new Case("b1=0.9, b2=0.85, b3=0.95, eps=1e-3, weightDecay=0.1", 1e-2, 1e-2,
-            lr -> Adan.of(Adan.Options.builder().lr(lr).b1(0.9).b2(0.85).b3(0.95).eps(1e-3)
-                .weightDecay(0.1).build()),
-            lr -> new RefAdan(lr, 1 - 0.9, 1 - 0.85, 1 - 0.95, 1e-3, 0.1, false)),
-        new Case("maximize", 1e-2, 1e-2,
-            lr -> Adan.of(Adan.Options.builder().lr(lr).maximize(true).build()),
-            lr -> new RefAdan(lr, 1 - 0.98, 1 - 0.92, 1 - 0.99, 1e-8, 0, true)));
-  }
-
   // ================================================================ trajectories
 
   private Stream<DynamicTest> trajectories(String id, List<Case> cases) {
@@ -327,79 +89,79 @@ public abstract class FusedUpdatesSuite extends BackendSuite {
   @TestFactory
   @DisplayName("FUSED-SGD fused SGD equals op-by-op and the float64 reference")
   Stream<DynamicTest> sgd() {
-    return trajectories("FUSED-SGD", sgdCases());
+    return trajectories("FUSED-SGD", OptimizerCases.sgdFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADAM fused Adam equals op-by-op and the float64 reference")
   Stream<DynamicTest> adam() {
-    return trajectories("FUSED-ADAM", adamCases());
+    return trajectories("FUSED-ADAM", OptimizerCases.adamFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADAMW fused AdamW equals op-by-op and the float64 reference")
   Stream<DynamicTest> adamw() {
-    return trajectories("FUSED-ADAMW", adamwCases());
+    return trajectories("FUSED-ADAMW", OptimizerCases.adamwFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-RMSPROP fused RMSProp equals op-by-op and the float64 reference")
   Stream<DynamicTest> rmsprop() {
-    return trajectories("FUSED-RMSPROP", rmspropCases());
+    return trajectories("FUSED-RMSPROP", OptimizerCases.rmspropFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADAGRAD fused Adagrad equals op-by-op and the float64 reference")
   Stream<DynamicTest> adagrad() {
-    return trajectories("FUSED-ADAGRAD", adagradCases());
+    return trajectories("FUSED-ADAGRAD", OptimizerCases.adagradCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADADELTA fused Adadelta equals op-by-op and the float64 reference")
   Stream<DynamicTest> adadelta() {
-    return trajectories("FUSED-ADADELTA", adadeltaCases());
+    return trajectories("FUSED-ADADELTA", OptimizerCases.adadeltaCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADAMAX fused Adamax equals op-by-op and the float64 reference")
   Stream<DynamicTest> adamax() {
-    return trajectories("FUSED-ADAMAX", adamaxCases());
+    return trajectories("FUSED-ADAMAX", OptimizerCases.adamaxFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-RADAM fused RAdam equals op-by-op and the float64 reference")
   Stream<DynamicTest> radam() {
-    return trajectories("FUSED-RADAM", radamCases());
+    return trajectories("FUSED-RADAM", OptimizerCases.radamFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-NADAM fused NAdam equals op-by-op and the float64 reference")
   Stream<DynamicTest> nadam() {
-    return trajectories("FUSED-NADAM", nadamCases());
+    return trajectories("FUSED-NADAM", OptimizerCases.nadamFusedCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-LION fused Lion equals op-by-op and the float64 reference")
   Stream<DynamicTest> lion() {
-    return trajectories("FUSED-LION", lionCases());
+    return trajectories("FUSED-LION", OptimizerCases.lionCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-LAMB fused LAMB equals op-by-op and the float64 reference")
   Stream<DynamicTest> lamb() {
-    return trajectories("FUSED-LAMB", lambCases());
+    return trajectories("FUSED-LAMB", OptimizerCases.lambCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADABELIEF fused AdaBelief equals op-by-op and the float64 reference")
   Stream<DynamicTest> adaBelief() {
-    return trajectories("FUSED-ADABELIEF", adaBeliefCases());
+    return trajectories("FUSED-ADABELIEF", OptimizerCases.adaBeliefCases());
   }
 
   @TestFactory
   @DisplayName("FUSED-ADAN fused Adan equals op-by-op and the float64 reference")
   Stream<DynamicTest> adan() {
-    return trajectories("FUSED-ADAN", adanCases());
+    return trajectories("FUSED-ADAN", OptimizerCases.adanCases());
   }
 
   /**
@@ -477,14 +239,14 @@ public abstract class FusedUpdatesSuite extends BackendSuite {
   /** Optimizers whose state has every kind of part: moments, counters, a trace, μ product. */
   private static List<Case> restoreCases() {
     return List.of(
-        adamCases().get(3),
-        sgdCases().get(2),
-        adagradCases().get(1),
-        nadamCases().get(1),
-        radamCases().get(0),
-        adanCases().get(1),
-        lambCases().get(1),
-        rmspropCases().get(3));
+        OptimizerCases.adamFusedCases().get(3),
+        OptimizerCases.sgdFusedCases().get(2),
+        OptimizerCases.adagradCases().get(1),
+        OptimizerCases.nadamFusedCases().get(1),
+        OptimizerCases.radamFusedCases().get(0),
+        OptimizerCases.adanCases().get(1),
+        OptimizerCases.lambCases().get(1),
+        OptimizerCases.rmspropFusedCases().get(3));
   }
 
   @TestFactory

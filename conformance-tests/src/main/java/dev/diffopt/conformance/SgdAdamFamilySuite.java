@@ -6,15 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.diffopt.conformance.OptimizerCases.Case;
 import dev.diffopt.conformance.OptimizerTrajectories.Objective;
-import dev.diffopt.conformance.reference.optim.RefAdam;
-import dev.diffopt.conformance.reference.optim.RefAdamW;
-import dev.diffopt.conformance.reference.optim.RefAdamax;
-import dev.diffopt.conformance.reference.optim.RefNAdam;
-import dev.diffopt.conformance.reference.optim.RefOptimizer;
-import dev.diffopt.conformance.reference.optim.RefRAdam;
-import dev.diffopt.conformance.reference.optim.RefRmsProp;
-import dev.diffopt.conformance.reference.optim.RefSgd;
 import dev.diffopt.optim.Adam;
 import dev.diffopt.optim.AdamW;
 import dev.diffopt.optim.Adamax;
@@ -78,9 +71,10 @@ import org.junit.jupiter.api.function.Executable;
  *       Capability#AUTODIFF} and {@link Capability#FLOAT64}).
  * </ul>
  *
- * <p>Learning rates: each option set runs at one learning rate on the parabola and a smaller one
- * on Rosenbrock, the same in float64 and float32, chosen so that all 20 steps stay in a
- * well-conditioned region where float32 rounding stays well inside the float32 tolerance.
+ * <p>The option sets are those of {@code OptimizerCases}. Learning rates: each option set runs
+ * at one learning rate on the parabola and a smaller one on Rosenbrock, the same in float64 and
+ * float32, chosen so that all 20 steps stay in a well-conditioned region where float32 rounding
+ * stays well inside the float32 tolerance.
  * Rosenbrock's curvature at the start {@code (−1.2, 1)} is about 1330, so SGD-like methods run at
  * η = 1e-4 there (2e-5 when maximizing, which climbs the quartic), adaptive ones (whose steps are
  * about η per coordinate) at η = 1e-3. On the parabola, SGD runs at 0.02 and the adaptive methods
@@ -97,165 +91,6 @@ public abstract class SgdAdamFamilySuite extends BackendSuite {
   private static final double F64_ATOL = 1e-12;
   private static final double F32_RTOL = 1e-4;
   private static final double F32_ATOL = 1e-5;
-
-  /**
-   * One option set of one optimizer: the diffopt optimizer and its reference, both made for a
-   * learning rate.
-   */
-  private record Case(
-      String label,
-      double lrParabola,
-      double lrRosenbrock,
-      DoubleFunction<GradientTransformation> optimizer,
-      DoubleFunction<RefOptimizer> reference) {}
-
-  // ------------------------------------------------------------------ the option sets
-
-  private static List<Case> sgdCases() {
-    return List.of(
-        new Case("plain", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).build()),
-            lr -> new RefSgd(lr, 0, 0, 0, false, false)),
-        new Case("momentum=0.9", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.9).build()),
-            lr -> new RefSgd(lr, 0.9, 0, 0, false, false)),
-        new Case("momentum=0.9, dampening=0.5", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.9).dampening(0.5).build()),
-            lr -> new RefSgd(lr, 0.9, 0.5, 0, false, false)),
-        new Case("momentum=0.8, nesterov", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).momentum(0.8).nesterov(true).build()),
-            lr -> new RefSgd(lr, 0.8, 0, 0, true, false)),
-        new Case("weightDecay=0.1, momentum=0.5, dampening=0.1", 0.02, 1e-4,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).weightDecay(0.1).momentum(0.5)
-                .dampening(0.1).build()),
-            lr -> new RefSgd(lr, 0.5, 0.1, 0.1, false, false)),
-        new Case("maximize, weightDecay=0.05, momentum=0.3", 0.01, 2e-5,
-            lr -> Sgd.of(Sgd.Options.builder().lr(lr).maximize(true).weightDecay(0.05)
-                .momentum(0.3).build()),
-            lr -> new RefSgd(lr, 0.3, 0, 0.05, false, true)));
-  }
-
-  private static List<Case> adamCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0, false, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-6).build()),
-            lr -> new RefAdam(lr, 0.8, 0.99, 1e-6, 0, 0, false, false)),
-        new Case("amsgrad", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).amsgrad(true).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0, true, false)),
-        new Case("weightDecay=0.1", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).weightDecay(0.1).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0.1, false, false)),
-        new Case("maximize, amsgrad, weightDecay=0.01", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).maximize(true).amsgrad(true)
-                .weightDecay(0.01).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 0, 0.01, true, true)),
-        new Case("epsRoot=1e-8", 0.02, 1e-3,
-            lr -> Adam.of(Adam.Options.builder().lr(lr).epsRoot(1e-8).build()),
-            lr -> new RefAdam(lr, 0.9, 0.999, 1e-8, 1e-8, 0, false, false)));
-  }
-
-  private static List<Case> adamwCases() {
-    return List.of(
-        new Case("defaults (weightDecay=1e-2)", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 0, 1e-2, false, false)),
-        new Case("weightDecay=0.5, b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).weightDecay(0.5).b1(0.8).b2(0.99)
-                .eps(1e-6).build()),
-            lr -> new RefAdamW(lr, 0.8, 0.99, 1e-6, 0, 0.5, false, false)),
-        new Case("amsgrad, weightDecay=0.1", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).amsgrad(true).weightDecay(0.1).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 0, 0.1, true, false)),
-        new Case("maximize, epsRoot=1e-8", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).maximize(true).epsRoot(1e-8).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 1e-8, 1e-2, false, true)),
-        new Case("weightDecay=0", 0.02, 1e-3,
-            lr -> AdamW.of(AdamW.Options.builder().lr(lr).weightDecay(0).build()),
-            lr -> new RefAdamW(lr, 0.9, 0.999, 1e-8, 0, 0, false, false)));
-  }
-
-  private static List<Case> rmspropCases() {
-    return List.of(
-        new Case("defaults", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0, false, false)),
-        new Case("alpha=0.9, eps=1e-6", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).alpha(0.9).eps(1e-6).build()),
-            lr -> new RefRmsProp(lr, 0.9, 1e-6, 0, 0, false, false)),
-        new Case("centered", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).centered(true).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0, true, false)),
-        new Case("momentum=0.9", 0.01, 1e-4,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).momentum(0.9).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0, 0.9, false, false)),
-        new Case("centered, momentum=0.5, weightDecay=0.1", 0.01, 1e-4,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).centered(true).momentum(0.5)
-                .weightDecay(0.1).build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0.1, 0.5, true, false)),
-        new Case("maximize, weightDecay=0.01", 0.01, 1e-3,
-            lr -> RmsProp.of(RmsProp.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefRmsProp(lr, 0.99, 1e-8, 0.01, 0, false, true)));
-  }
-
-  private static List<Case> nadamCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).build()),
-            lr -> new RefNAdam(lr, 0.9, 0.999, 1e-8, 0, 4e-3, false)),
-        new Case("momentumDecay=0.05, b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).momentumDecay(0.05).b1(0.8).b2(0.99)
-                .eps(1e-6).build()),
-            lr -> new RefNAdam(lr, 0.8, 0.99, 1e-6, 0, 0.05, false)),
-        new Case("weightDecay=0.1", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).weightDecay(0.1).build()),
-            lr -> new RefNAdam(lr, 0.9, 0.999, 1e-8, 0.1, 4e-3, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-3,
-            lr -> NAdam.of(NAdam.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefNAdam(lr, 0.9, 0.999, 1e-8, 0.01, 4e-3, true)));
-  }
-
-  private static List<Case> radamCases() {
-    return List.of(
-        new Case("defaults (adaptive from step 6)", 0.02, 1e-3,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).build()),
-            lr -> new RefRAdam(lr, 0.9, 0.999, 1e-8, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-6).build()),
-            lr -> new RefRAdam(lr, 0.8, 0.99, 1e-6, 0, false)),
-        new Case("b2=0.5 (rho_inf <= 5: never adaptive)", 0.01, 1e-4,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).b2(0.5).build()),
-            lr -> new RefRAdam(lr, 0.9, 0.5, 1e-8, 0, false)),
-        new Case("weightDecay=0.1", 0.02, 1e-3,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).weightDecay(0.1).build()),
-            lr -> new RefRAdam(lr, 0.9, 0.999, 1e-8, 0.1, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-4,
-            lr -> RAdam.of(RAdam.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefRAdam(lr, 0.9, 0.999, 1e-8, 0.01, true)));
-  }
-
-  private static List<Case> adamaxCases() {
-    return List.of(
-        new Case("defaults", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).build()),
-            lr -> new RefAdamax(lr, 0.9, 0.999, 1e-8, 0, false)),
-        new Case("b1=0.8, b2=0.99, eps=1e-6", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).b1(0.8).b2(0.99).eps(1e-6).build()),
-            lr -> new RefAdamax(lr, 0.8, 0.99, 1e-6, 0, false)),
-        new Case("weightDecay=0.1", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).weightDecay(0.1).build()),
-            lr -> new RefAdamax(lr, 0.9, 0.999, 1e-8, 0.1, false)),
-        new Case("maximize, weightDecay=0.01", 0.02, 1e-3,
-            lr -> Adamax.of(Adamax.Options.builder().lr(lr).maximize(true).weightDecay(0.01)
-                .build()),
-            lr -> new RefAdamax(lr, 0.9, 0.999, 1e-8, 0.01, true)));
-  }
 
   // ------------------------------------------------------------------ trajectories
 
@@ -289,85 +124,85 @@ public abstract class SgdAdamFamilySuite extends BackendSuite {
   @TestFactory
   @DisplayName("OPT-SGD-02 SGD matches the float64 reference (float64)")
   Stream<DynamicTest> sgdFloat64() {
-    return trajectories("OPT-SGD-02", sgdCases(), DType.FLOAT64);
+    return trajectories("OPT-SGD-02", OptimizerCases.sgdCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-SGD-03 SGD matches the float64 reference (float32)")
   Stream<DynamicTest> sgdFloat32() {
-    return trajectories("OPT-SGD-03", sgdCases(), DType.FLOAT32);
+    return trajectories("OPT-SGD-03", OptimizerCases.sgdCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAM-02 Adam matches the float64 reference (float64)")
   Stream<DynamicTest> adamFloat64() {
-    return trajectories("OPT-ADAM-02", adamCases(), DType.FLOAT64);
+    return trajectories("OPT-ADAM-02", OptimizerCases.adamCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAM-03 Adam matches the float64 reference (float32)")
   Stream<DynamicTest> adamFloat32() {
-    return trajectories("OPT-ADAM-03", adamCases(), DType.FLOAT32);
+    return trajectories("OPT-ADAM-03", OptimizerCases.adamCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAMW-02 AdamW matches the float64 reference (float64)")
   Stream<DynamicTest> adamwFloat64() {
-    return trajectories("OPT-ADAMW-02", adamwCases(), DType.FLOAT64);
+    return trajectories("OPT-ADAMW-02", OptimizerCases.adamwCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAMW-03 AdamW matches the float64 reference (float32)")
   Stream<DynamicTest> adamwFloat32() {
-    return trajectories("OPT-ADAMW-03", adamwCases(), DType.FLOAT32);
+    return trajectories("OPT-ADAMW-03", OptimizerCases.adamwCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-RMSPROP-02 RMSProp matches the float64 reference (float64)")
   Stream<DynamicTest> rmspropFloat64() {
-    return trajectories("OPT-RMSPROP-02", rmspropCases(), DType.FLOAT64);
+    return trajectories("OPT-RMSPROP-02", OptimizerCases.rmspropCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-RMSPROP-03 RMSProp matches the float64 reference (float32)")
   Stream<DynamicTest> rmspropFloat32() {
-    return trajectories("OPT-RMSPROP-03", rmspropCases(), DType.FLOAT32);
+    return trajectories("OPT-RMSPROP-03", OptimizerCases.rmspropCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-NADAM-02 NAdam matches the float64 reference (float64)")
   Stream<DynamicTest> nadamFloat64() {
-    return trajectories("OPT-NADAM-02", nadamCases(), DType.FLOAT64);
+    return trajectories("OPT-NADAM-02", OptimizerCases.nadamCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-NADAM-03 NAdam matches the float64 reference (float32)")
   Stream<DynamicTest> nadamFloat32() {
-    return trajectories("OPT-NADAM-03", nadamCases(), DType.FLOAT32);
+    return trajectories("OPT-NADAM-03", OptimizerCases.nadamCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-RADAM-02 RAdam matches the float64 reference (float64)")
   Stream<DynamicTest> radamFloat64() {
-    return trajectories("OPT-RADAM-02", radamCases(), DType.FLOAT64);
+    return trajectories("OPT-RADAM-02", OptimizerCases.radamCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-RADAM-03 RAdam matches the float64 reference (float32)")
   Stream<DynamicTest> radamFloat32() {
-    return trajectories("OPT-RADAM-03", radamCases(), DType.FLOAT32);
+    return trajectories("OPT-RADAM-03", OptimizerCases.radamCases(), DType.FLOAT32);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAMAX-02 Adamax matches the float64 reference (float64)")
   Stream<DynamicTest> adamaxFloat64() {
-    return trajectories("OPT-ADAMAX-02", adamaxCases(), DType.FLOAT64);
+    return trajectories("OPT-ADAMAX-02", OptimizerCases.adamaxCases(), DType.FLOAT64);
   }
 
   @TestFactory
   @DisplayName("OPT-ADAMAX-03 Adamax matches the float64 reference (float32)")
   Stream<DynamicTest> adamaxFloat32() {
-    return trajectories("OPT-ADAMAX-03", adamaxCases(), DType.FLOAT32);
+    return trajectories("OPT-ADAMAX-03", OptimizerCases.adamaxCases(), DType.FLOAT32);
   }
 
   // ------------------------------------------------------------------ chains of building blocks
