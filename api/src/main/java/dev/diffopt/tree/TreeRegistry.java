@@ -68,6 +68,9 @@ public final class TreeRegistry {
   private final TreeSpec leafSpec;
   private final TreeSpec noneSpec;
 
+  /** The structures flattened last, to check new trees against before walking them afresh. */
+  private final RecentSpecs recentSpecs = new RecentSpecs();
+
   private TreeRegistry(Registrations registrations, boolean noneIsLeaf) {
     this.registrations = registrations;
     this.noneIsLeaf = noneIsLeaf;
@@ -188,8 +191,16 @@ public final class TreeRegistry {
    *     be sorted, or a record component cannot be read
    */
   public Flat flatten(Object tree) {
+    TreeSpec seen = recentSpecs.get(tree);
+    if (seen != null) {
+      List<Object> leaves = new ArrayList<>(seen.numLeaves());
+      if (seen.collectMatching(tree, leaves)) {
+        return new Flat(leaves, seen);
+      }
+    }
     List<Object> leaves = new ArrayList<>();
     TreeSpec spec = walk(tree, leaves);
+    recentSpecs.put(tree, spec);
     return new Flat(leaves, spec);
   }
 
@@ -200,9 +211,7 @@ public final class TreeRegistry {
    * @return an unmodifiable list of leaves
    */
   public List<Object> leaves(Object tree) {
-    List<Object> leaves = new ArrayList<>();
-    walk(tree, leaves);
-    return Collections.unmodifiableList(leaves);
+    return Collections.unmodifiableList(flatten(tree).leaves());
   }
 
   /**
@@ -212,7 +221,7 @@ public final class TreeRegistry {
    * @return its spec
    */
   public TreeSpec structure(Object tree) {
-    return walk(tree, new ArrayList<>());
+    return flatten(tree).spec();
   }
 
   /**
@@ -286,6 +295,24 @@ public final class TreeRegistry {
           "node " + x.getClass().getName() + " changed while it was being flattened", null);
     }
     return new TreeSpec(v.header, kids, this, v.def);
+  }
+
+  /** Whether {@code x} is a leaf by the built-in rules and no custom node type claims its class. */
+  boolean isPlainLeaf(Object x) {
+    if (x == null) {
+      return noneIsLeaf;
+    }
+    return Category.of(x.getClass()) == Category.LEAF && registrations.lookup(x.getClass()) == null;
+  }
+
+  /** Whether {@code x} is a built-in node of {@code kind} that no custom node type claims. */
+  boolean isPlain(Object x, NodeKind kind) {
+    if (x == null) {
+      return false;
+    }
+    Category c = Category.of(x.getClass());
+    boolean matches = kind == NodeKind.LIST ? c == Category.LIST : c == Category.MAP;
+    return matches && registrations.lookup(x.getClass()) == null;
   }
 
   /** Classifies {@code x}; see the class comment. */

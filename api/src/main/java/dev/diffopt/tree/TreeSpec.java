@@ -46,6 +46,8 @@ import java.util.Optional;
 public final class TreeSpec {
   private final NodeHeader header;
   private final List<TreeSpec> children;
+  /** The same children as an array, for the hot loops of flattening and unflattening. */
+  private final TreeSpec[] kids;
   private final TreeRegistry registry;
   private final NodeDef<?> def;
   private final int numLeaves;
@@ -56,7 +58,8 @@ public final class TreeSpec {
 
   TreeSpec(NodeHeader header, List<TreeSpec> children, TreeRegistry registry, NodeDef<?> def) {
     this.header = header;
-    this.children = Collections.unmodifiableList(children);
+    this.kids = children.toArray(new TreeSpec[0]);
+    this.children = Collections.unmodifiableList(Arrays.asList(kids));
     this.registry = registry;
     this.def = def;
     int leaves = header.kind() == NodeKind.LEAF ? 1 : 0;
@@ -218,12 +221,19 @@ public final class TreeSpec {
       case NONE:
         return null;
       default:
-        int n = children.size();
-        Object[] kids = new Object[n];
-        for (int i = 0; i < n; i++) {
-          kids[i] = children.get(i).build(leaves, next);
+        TreeSpec[] specs = kids;
+        Object[] built = new Object[specs.length];
+        for (int i = 0; i < specs.length; i++) {
+          built[i] = specs[i].build(leaves, next);
         }
-        return construct(Arrays.asList(kids));
+        switch (header.kind()) {
+          case LIST:
+            return new FrozenArrayList(built);
+          case MAP:
+            return new SortedKeyMap<>(header.keys(), built);
+          default:
+            return construct(Arrays.asList(built));
+        }
     }
   }
 
@@ -263,6 +273,86 @@ public final class TreeSpec {
       default:
         return ((NodeDef<Object>) def)
             .unflatten(header.aux(), Collections.unmodifiableList(kids));
+    }
+  }
+
+  /**
+   * Appends the leaves of {@code x} to {@code out} if {@code x} has exactly this structure, and
+   * returns whether it has: the fast path of flattening a tree whose structure was seen before
+   * (checked node by node as {@link TreeRegistry} would classify it; custom nodes are not taken
+   * this way). On {@code false}, {@code out} holds a partial list to be discarded.
+   */
+  boolean collectMatching(Object x, List<Object> out) {
+    switch (header.kind()) {
+      case LEAF:
+        if (!registry.isPlainLeaf(x)) {
+          return false;
+        }
+        out.add(x);
+        return true;
+      case NONE:
+        return x == null;
+      case LIST:
+        {
+          if (!registry.isPlain(x, NodeKind.LIST)) {
+            return false;
+          }
+          List<?> list = (List<?>) x;
+          TreeSpec[] specs = kids;
+          if (list.size() != specs.length) {
+            return false;
+          }
+          for (int i = 0; i < specs.length; i++) {
+            if (!specs[i].collectMatching(list.get(i), out)) {
+              return false;
+            }
+          }
+          return true;
+        }
+      case MAP:
+        {
+          if (!registry.isPlain(x, NodeKind.MAP)) {
+            return false;
+          }
+          Map<?, ?> map = (Map<?, ?>) x;
+          List<Object> keys = header.keys();
+          TreeSpec[] specs = kids;
+          if (map.size() != specs.length) {
+            return false;
+          }
+          if (map instanceof SortedKeyMap<?, ?> sorted && sorted.keyList() == keys) {
+            for (int i = 0; i < specs.length; i++) {
+              if (!specs[i].collectMatching(sorted.valueAt(i), out)) {
+                return false;
+              }
+            }
+            return true;
+          }
+          if (map instanceof java.util.SortedMap<?, ?> sorted && sorted.comparator() == null) {
+            // iterates in natural key order: compare keys one by one
+            int i = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+              if (!keys.get(i).equals(e.getKey()) || !specs[i].collectMatching(e.getValue(), out)) {
+                return false;
+              }
+              i++;
+            }
+            return true;
+          }
+          for (int i = 0; i < specs.length; i++) {
+            Object k = keys.get(i);
+            Object v = map.get(k);
+            if (v == null && !map.containsKey(k)) {
+              return false;
+            }
+            if (!specs[i].collectMatching(v, out)) {
+              return false;
+            }
+          }
+          return true;
+        }
+      default:
+        return false;
     }
   }
 
