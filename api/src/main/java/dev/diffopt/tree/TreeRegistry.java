@@ -302,18 +302,52 @@ public final class TreeRegistry {
     if (x == null) {
       return noneIsLeaf;
     }
-    return Category.of(x.getClass()) == Category.LEAF && registrations.lookup(x.getClass()) == null;
+    Class<?> type = x.getClass();
+    Object registered = registrations.snapshot;
+    LeafHint hint = leafHint;
+    if (hint != null && hint.type == type && hint.registrations == registered) {
+      return true;
+    }
+    boolean leaf = Category.of(type) == Category.LEAF && registrations.lookup(type) == null;
+    if (leaf) {
+      leafHint = new LeafHint(type, registered);
+    }
+    return leaf;
   }
+
+  /** The last class found plain (leaf, list or map), valid while the registrations are unchanged. */
+  private record LeafHint(Class<?> type, Object registrations) {}
+
+  /** Racy on purpose: a stale or lost hint only costs a lookup. */
+  private LeafHint leafHint;
 
   /** Whether {@code x} is a built-in node of {@code kind} that no custom node type claims. */
   boolean isPlain(Object x, NodeKind kind) {
     if (x == null) {
       return false;
     }
-    Category c = Category.of(x.getClass());
+    Class<?> type = x.getClass();
+    Object registered = registrations.snapshot;
+    LeafHint hint = kind == NodeKind.LIST ? listHint : mapHint;
+    if (hint != null && hint.type == type && hint.registrations == registered) {
+      return true;
+    }
+    Category c = Category.of(type);
     boolean matches = kind == NodeKind.LIST ? c == Category.LIST : c == Category.MAP;
-    return matches && registrations.lookup(x.getClass()) == null;
+    if (matches && registrations.lookup(type) == null) {
+      if (kind == NodeKind.LIST) {
+        listHint = new LeafHint(type, registered);
+      } else {
+        mapHint = new LeafHint(type, registered);
+      }
+      return true;
+    }
+    return false;
   }
+
+  /** The last list and map classes found plain, like {@link #leafHint}. */
+  private LeafHint listHint;
+  private LeafHint mapHint;
 
   /** Classifies {@code x}; see the class comment. */
   NodeView view(Object x) {

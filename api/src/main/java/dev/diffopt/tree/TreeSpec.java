@@ -48,6 +48,8 @@ public final class TreeSpec {
   private final List<TreeSpec> children;
   /** The same children as an array, for the hot loops of flattening and unflattening. */
   private final TreeSpec[] kids;
+  /** {@code kind() == LEAF}, as a field for the hot loops. */
+  private final boolean leaf;
   private final TreeRegistry registry;
   private final NodeDef<?> def;
   private final int numLeaves;
@@ -59,6 +61,7 @@ public final class TreeSpec {
   TreeSpec(NodeHeader header, List<TreeSpec> children, TreeRegistry registry, NodeDef<?> def) {
     this.header = header;
     this.kids = children.toArray(new TreeSpec[0]);
+    this.leaf = header.kind() == NodeKind.LEAF;
     this.children = Collections.unmodifiableList(Arrays.asList(kids));
     this.registry = registry;
     this.def = def;
@@ -224,7 +227,9 @@ public final class TreeSpec {
         TreeSpec[] specs = kids;
         Object[] built = new Object[specs.length];
         for (int i = 0; i < specs.length; i++) {
-          built[i] = specs[i].build(leaves, next);
+          TreeSpec c = specs[i];
+          // leaves inline: most children are leaves, and a call per leaf is most of the cost
+          built[i] = c.leaf ? leaves[next[0]++] : c.build(leaves, next);
         }
         switch (header.kind()) {
           case LIST:
@@ -282,6 +287,18 @@ public final class TreeSpec {
    * (checked node by node as {@link TreeRegistry} would classify it; custom nodes are not taken
    * this way). On {@code false}, {@code out} holds a partial list to be discarded.
    */
+  /** {@link #collectMatching} of one child, with leaves handled inline. */
+  private boolean collectChild(TreeSpec child, Object x, List<Object> out) {
+    if (child.leaf) {
+      if (!registry.isPlainLeaf(x)) {
+        return false;
+      }
+      out.add(x);
+      return true;
+    }
+    return child.collectMatching(x, out);
+  }
+
   boolean collectMatching(Object x, List<Object> out) {
     switch (header.kind()) {
       case LEAF:
@@ -303,7 +320,7 @@ public final class TreeSpec {
             return false;
           }
           for (int i = 0; i < specs.length; i++) {
-            if (!specs[i].collectMatching(list.get(i), out)) {
+            if (!collectChild(specs[i], list.get(i), out)) {
               return false;
             }
           }
@@ -322,7 +339,7 @@ public final class TreeSpec {
           }
           if (map instanceof SortedKeyMap<?, ?> sorted && sorted.keyList() == keys) {
             for (int i = 0; i < specs.length; i++) {
-              if (!specs[i].collectMatching(sorted.valueAt(i), out)) {
+              if (!collectChild(specs[i], sorted.valueAt(i), out)) {
                 return false;
               }
             }
@@ -332,7 +349,7 @@ public final class TreeSpec {
             // iterates in natural key order: compare keys one by one
             int i = 0;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-              if (!keys.get(i).equals(e.getKey()) || !specs[i].collectMatching(e.getValue(), out)) {
+              if (!keys.get(i).equals(e.getKey()) || !collectChild(specs[i], e.getValue(), out)) {
                 return false;
               }
               i++;
@@ -345,7 +362,7 @@ public final class TreeSpec {
             if (v == null && !map.containsKey(k)) {
               return false;
             }
-            if (!specs[i].collectMatching(v, out)) {
+            if (!collectChild(specs[i], v, out)) {
               return false;
             }
           }
