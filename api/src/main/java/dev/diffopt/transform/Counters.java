@@ -4,6 +4,9 @@ import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.tree.Trees;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Step counters kept in transformation states: 0-d {@link DType#INT64} tensors on the parameters'
@@ -91,5 +94,18 @@ public final class Counters {
     }
     Tensor e = inversePowerMinusOne(beta, count, dtype);
     return ops.div(e, ops.add(e, 1.0));
+  }
+
+  /**
+   * {@link #biasCorrection} for one step, computed once per dtype however many leaves ask: the
+   * handful of scalar operations a correction takes are then not repeated for every parameter.
+   *
+   * @param beta the decay rate β, in [0, 1)
+   * @param count the step t
+   * @return a function from a dtype to the 0-d correction {@code 1 − β^t} in that dtype
+   */
+  public static Function<DType, Tensor> biasCorrections(double beta, Tensor count) {
+    Map<DType, Tensor> byDtype = new EnumMap<>(DType.class);
+    return dtype -> byDtype.computeIfAbsent(dtype, d -> biasCorrection(beta, count, d));
   }
 }

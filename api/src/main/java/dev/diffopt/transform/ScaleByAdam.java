@@ -74,10 +74,12 @@ public record ScaleByAdam(double b1, double b2, double eps, double epsRoot, bool
     Object nu = TensorTrees.map(s.nu(), updates, (v, g) -> ema(v, g.ops().square(g), b2));
     Object nuMax = amsgrad ? TensorTrees.map(s.nuMax(), nu, (a, b) -> a.ops().maximum(a, b)) : null;
     Object second = amsgrad ? nuMax : nu;
+    var correction1 = Counters.biasCorrections(b1, count);
+    var correction2 = Counters.biasCorrections(b2, count);
     T out = TensorTrees.map(updates, mu, second, (g, m, v) -> {
       TensorOps ops = g.ops();
-      Tensor mHat = ops.div(m, Counters.biasCorrection(b1, count, g.dtype()));
-      Tensor vHat = ops.div(v, Counters.biasCorrection(b2, count, g.dtype()));
+      Tensor mHat = ops.div(m, correction1.apply(g.dtype()));
+      Tensor vHat = ops.div(v, correction2.apply(g.dtype()));
       Tensor root = ops.sqrt(epsRoot == 0 ? vHat : ops.add(vHat, epsRoot));
       return ops.div(mHat, ops.add(root, eps));
     });

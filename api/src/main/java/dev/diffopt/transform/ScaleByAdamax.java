@@ -63,9 +63,10 @@ public record ScaleByAdamax(double b1, double b2, double eps) implements Gradien
       TensorOps ops = g.ops();
       return ops.maximum(ops.mul(w, b2), ops.add(ops.abs(g), eps));
     });
+    var correction1 = Counters.biasCorrections(b1, count);
     T out = TensorTrees.map(updates, mu, nu, (g, m, w) -> {
       TensorOps ops = g.ops();
-      return ops.div(ops.div(m, Counters.biasCorrection(b1, count, g.dtype())), w);
+      return ops.div(ops.div(m, correction1.apply(g.dtype())), w);
     });
     return new Step<>(out, new State(mu, nu, count));
   }

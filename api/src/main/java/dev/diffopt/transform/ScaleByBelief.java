@@ -65,10 +65,12 @@ public record ScaleByBelief(double b1, double b2, double eps) implements Gradien
       TensorOps ops = g.ops();
       return ops.add(ScaleByAdam.ema(v, ops.square(ops.sub(g, m)), b2), eps);
     });
+    var correction1 = Counters.biasCorrections(b1, count);
+    var correction2 = Counters.biasCorrections(b2, count);
     T out = TensorTrees.map(updates, mu, nu, (g, m, v) -> {
       TensorOps ops = g.ops();
-      Tensor mHat = ops.div(m, Counters.biasCorrection(b1, count, g.dtype()));
-      Tensor vHat = ops.div(v, Counters.biasCorrection(b2, count, g.dtype()));
+      Tensor mHat = ops.div(m, correction1.apply(g.dtype()));
+      Tensor vHat = ops.div(v, correction2.apply(g.dtype()));
       return ops.div(mHat, ops.add(ops.sqrt(vHat), eps));
     });
     return new Step<>(out, new State(mu, nu, count));

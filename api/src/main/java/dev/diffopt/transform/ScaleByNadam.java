@@ -107,11 +107,12 @@ public record ScaleByNadam(double b1, double b2, double eps, double momentumDeca
     Tensor muN = muNext;
     Tensor prod = muProduct;
     Tensor prodNext = muProductNext;
+    var correction2 = Counters.biasCorrections(b2, count);
     T out = TensorTrees.map(updates, m, v, (g, mi, vi) -> {
       TensorOps ops = g.ops();
       DType dtype = g.dtype();
       Tensor one = ops.scalar(1.0, dtype);
-      Tensor c2 = Counters.biasCorrection(b2, count, dtype);
+      Tensor c2 = correction2.apply(dtype);
       Tensor denom = ops.add(ops.sqrt(ops.div(vi, c2)), eps);
       Tensor gradCoef = ops.div(ops.sub(one, cast(muT, dtype)), ops.sub(one, cast(prod, dtype)));
       Tensor momCoef = ops.div(cast(muN, dtype), ops.sub(one, cast(prodNext, dtype)));

@@ -89,9 +89,10 @@ public record ScaleByRAdam(double b1, double b2, double eps) implements Gradient
         TensorTrees.map(s.nu(), updates, (v, g) -> ScaleByAdam.ema(v, g.ops().square(g), b2));
     boolean canAdapt = rhoInf() > RHO_THRESHOLD;
     Map<DType, Tensor[]> perDtype = new EnumMap<>(DType.class);
+    var correction1 = Counters.biasCorrections(b1, count);
     T out = TensorTrees.map(updates, mu, nu, (g, m, v) -> {
       TensorOps ops = g.ops();
-      Tensor mHat = ops.div(m, Counters.biasCorrection(b1, count, g.dtype()));
+      Tensor mHat = ops.div(m, correction1.apply(g.dtype()));
       if (!canAdapt) {
         return mHat;
       }
