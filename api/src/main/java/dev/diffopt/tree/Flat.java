@@ -23,7 +23,10 @@ public record Flat(List<Object> leaves, TreeSpec spec) {
    */
   public Flat {
     Objects.requireNonNull(spec, "spec");
-    leaves = Collections.unmodifiableList(new ArrayList<>(leaves));
+    // the leaves of a flattening come in a FrozenArrayList, which nothing can change: no copy
+    if (!(leaves instanceof FrozenArrayList)) {
+      leaves = Collections.unmodifiableList(new ArrayList<>(leaves));
+    }
     if (leaves.size() != spec.numLeaves()) {
       throw new IllegalArgumentException(
           "structure " + spec + " has " + spec.numLeaves() + " leaves, got " + leaves.size());

@@ -193,9 +193,9 @@ public final class TreeRegistry {
   public Flat flatten(Object tree) {
     TreeSpec seen = recentSpecs.get(tree);
     if (seen != null) {
-      List<Object> leaves = new ArrayList<>(seen.numLeaves());
-      if (seen.collectMatching(tree, leaves)) {
-        return new Flat(leaves, seen);
+      Object[] leaves = seen.matchLeaves(tree);
+      if (leaves != null) {
+        return new Flat(new FrozenArrayList(leaves), seen);
       }
     }
     List<Object> leaves = new ArrayList<>();
@@ -297,57 +297,51 @@ public final class TreeRegistry {
     return new TreeSpec(v.header, kids, this, v.def);
   }
 
-  /** Whether {@code x} is a leaf by the built-in rules and no custom node type claims its class. */
-  boolean isPlainLeaf(Object x) {
-    if (x == null) {
-      return noneIsLeaf;
-    }
-    Class<?> type = x.getClass();
-    Object registered = registrations.snapshot;
-    LeafHint hint = leafHint;
-    if (hint != null && hint.type == type && hint.registrations == registered) {
-      return true;
-    }
-    boolean leaf = Category.of(type) == Category.LEAF && registrations.lookup(type) == null;
-    if (leaf) {
-      leafHint = new LeafHint(type, registered);
-    }
-    return leaf;
+  /**
+   * The classes last found to be plain leaves, lists and maps under the registrations {@code
+   * snapshot} (see {@link Matcher}). Immutable; valid only while the registrations are that
+   * snapshot.
+   */
+  record Hints(Object snapshot, Class<?> leafA, Class<?> leafB, Class<?> list, Class<?> map) {}
+
+  /** Racy on purpose: a stale or lost value only costs a few lookups. */
+  private Hints hints;
+
+  /** A matcher that starts from the hints of the last one, when the registrations are the same. */
+  Matcher matcher() {
+    return new Matcher(this, registrations.snapshot, hints);
   }
 
-  /** The last class found plain (leaf, list or map), valid while the registrations are unchanged. */
-  private record LeafHint(Class<?> type, Object registrations) {}
-
-  /** Racy on purpose: a stale or lost hint only costs a lookup. */
-  private LeafHint leafHint;
-
-  /** Whether {@code x} is a built-in node of {@code kind} that no custom node type claims. */
-  boolean isPlain(Object x, NodeKind kind) {
-    if (x == null) {
-      return false;
+  /** Keeps what {@code m} learned for the next call. */
+  void keepHints(Matcher m) {
+    if (m.changed) {
+      hints = new Hints(m.snapshot, m.leafA, m.leafB, m.list, m.map);
     }
-    Class<?> type = x.getClass();
-    Object registered = registrations.snapshot;
-    LeafHint hint = kind == NodeKind.LIST ? listHint : mapHint;
-    if (hint != null && hint.type == type && hint.registrations == registered) {
-      return true;
-    }
+  }
+
+  /**
+   * Whether instances of {@code type} are, under the registrations {@code snapshot}, built-in
+   * nodes of {@code kind} ({@code LEAF}, {@code LIST} or {@code MAP}) that no custom node type
+   * claims.
+   */
+  boolean isPlainClass(Class<?> type, Object snapshot, NodeKind kind) {
     Category c = Category.of(type);
-    boolean matches = kind == NodeKind.LIST ? c == Category.LIST : c == Category.MAP;
-    if (matches && registrations.lookup(type) == null) {
-      if (kind == NodeKind.LIST) {
-        listHint = new LeafHint(type, registered);
-      } else {
-        mapHint = new LeafHint(type, registered);
-      }
-      return true;
+    boolean matches;
+    switch (kind) {
+      case LEAF:
+        matches = c == Category.LEAF;
+        break;
+      case LIST:
+        matches = c == Category.LIST;
+        break;
+      case MAP:
+        matches = c == Category.MAP;
+        break;
+      default:
+        matches = false;
     }
-    return false;
+    return matches && Registrations.lookup((Registrations.Snapshot) snapshot, type) == null;
   }
-
-  /** The last list and map classes found plain, like {@link #leafHint}. */
-  private LeafHint listHint;
-  private LeafHint mapHint;
 
   /** Classifies {@code x}; see the class comment. */
   NodeView view(Object x) {
@@ -809,7 +803,11 @@ public final class TreeRegistry {
 
     /** The registration for {@code type} or its closest registered superclass, or null. */
     Registration lookup(Class<?> type) {
-      Snapshot s = snapshot;
+      return lookup(snapshot, type);
+    }
+
+    /** The same as {@link #lookup(Class)} under the registrations {@code s}. */
+    static Registration lookup(Snapshot s, Class<?> type) {
       if (s.defs.isEmpty()) {
         return null;
       }

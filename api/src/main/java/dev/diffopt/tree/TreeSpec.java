@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +51,31 @@ public final class TreeSpec {
   private final TreeSpec[] kids;
   /** {@code kind() == LEAF}, as a field for the hot loops. */
   private final boolean leaf;
+  /**
+   * {@code kind().ordinal()}, as a field for the hot loops (a switch on the enum costs three
+   * dependent loads); compared with the {@code K_} constants.
+   */
+  private final int code;
+
+  private static final int K_LEAF = 0;
+  private static final int K_NONE = 1;
+  private static final int K_LIST = 2;
+  private static final int K_MAP = 3;
+
+  static {
+    if (NodeKind.LEAF.ordinal() != K_LEAF || NodeKind.NONE.ordinal() != K_NONE
+        || NodeKind.LIST.ordinal() != K_LIST || NodeKind.MAP.ordinal() != K_MAP) {
+      throw new AssertionError("NodeKind order changed");
+    }
+  }
   private final TreeRegistry registry;
   private final NodeDef<?> def;
   private final int numLeaves;
   private final int numNodes;
+  /** A node with children that are all leaves: flattened and rebuilt by one loop or copy. */
+  private final boolean leafKids;
+  /** MAP: the keys as an array, for the hot loop of flattening; otherwise null. */
+  private final Object[] keyArray;
   /** Computed on first use (flattening in a hot loop never needs it); 0 until then. */
   private int hash;
   private boolean hashIsZero;
@@ -62,17 +84,22 @@ public final class TreeSpec {
     this.header = header;
     this.kids = children.toArray(new TreeSpec[0]);
     this.leaf = header.kind() == NodeKind.LEAF;
+    this.code = header.kind().ordinal();
     this.children = Collections.unmodifiableList(Arrays.asList(kids));
     this.registry = registry;
     this.def = def;
     int leaves = header.kind() == NodeKind.LEAF ? 1 : 0;
     int nodes = 1;
+    boolean allLeaves = kids.length > 0;
     for (TreeSpec c : children) {
       leaves += c.numLeaves;
       nodes += c.numNodes;
+      allLeaves &= c.leaf;
     }
     this.numLeaves = leaves;
     this.numNodes = nodes;
+    this.leafKids = allLeaves;
+    this.keyArray = header.kind() == NodeKind.MAP ? header.keys().toArray() : null;
   }
 
   /**
@@ -213,33 +240,52 @@ public final class TreeSpec {
               + ", got "
               + leaves.size());
     }
-    return build(leaves.toArray(), new int[1]);
+    // the leaves of a flattening are a FrozenArrayList, whose array is read here, never written
+    Object[] all = leaves instanceof FrozenArrayList f ? f.array() : leaves.toArray();
+    return build(all, 0);
   }
 
-  /** Builds this node from {@code leaves[next[0]...]}, advancing the cursor {@code next[0]}. */
-  private Object build(Object[] leaves, int[] next) {
-    switch (header.kind()) {
-      case LEAF:
-        return leaves[next[0]++];
-      case NONE:
-        return null;
-      default:
-        TreeSpec[] specs = kids;
-        Object[] built = new Object[specs.length];
-        for (int i = 0; i < specs.length; i++) {
-          TreeSpec c = specs[i];
-          // leaves inline: most children are leaves, and a call per leaf is most of the cost
-          built[i] = c.leaf ? leaves[next[0]++] : c.build(leaves, next);
-        }
-        switch (header.kind()) {
-          case LIST:
-            return new FrozenArrayList(built);
-          case MAP:
-            return new SortedKeyMap<>(header.keys(), built);
-          default:
-            return construct(Arrays.asList(built));
-        }
+  /**
+   * Builds this node from {@code leaves[at...]}: a child's leaves follow those of the children
+   * before it, so every node knows where its leaves start.
+   */
+  private Object build(Object[] leaves, int at) {
+    int k = code;
+    if (k == K_LEAF) {
+      return leaves[at];
     }
+    if (k == K_NONE) {
+      return null;
+    }
+    TreeSpec[] specs = kids;
+    Object[] built;
+    if (leafKids) {
+      built = Arrays.copyOfRange(leaves, at, at + specs.length);
+    } else {
+      built = new Object[specs.length];
+      for (int i = 0; i < specs.length; i++) {
+        TreeSpec c = specs[i];
+        // leaves inline: most children are leaves, and a call per leaf is most of the cost
+        if (c.leaf) {
+          built[i] = leaves[at++];
+        } else if (c.leafKids && c.code == K_LIST) {
+          // a list of leaves, also inline
+          int end = at + c.numLeaves;
+          built[i] = new FrozenArrayList(Arrays.copyOfRange(leaves, at, end));
+          at = end;
+        } else {
+          built[i] = c.build(leaves, at);
+          at += c.numLeaves;
+        }
+      }
+    }
+    if (k == K_LIST) {
+      return new FrozenArrayList(built);
+    }
+    if (k == K_MAP) {
+      return new SortedKeyMap<>(header.keys(), built);
+    }
+    return construct(Arrays.asList(built));
   }
 
   @SuppressWarnings("unchecked")
@@ -282,64 +328,89 @@ public final class TreeSpec {
   }
 
   /**
-   * Appends the leaves of {@code x} to {@code out} if {@code x} has exactly this structure, and
-   * returns whether it has: the fast path of flattening a tree whose structure was seen before
-   * (checked node by node as {@link TreeRegistry} would classify it; custom nodes are not taken
-   * this way). On {@code false}, {@code out} holds a partial list to be discarded.
+   * The leaves of {@code x} if {@code x} has exactly this structure, otherwise null: the fast path
+   * of flattening a tree whose structure was seen before (checked node by node as {@link
+   * TreeRegistry} would classify it; only lists, maps, None and leaves are taken this way).
    */
-  /** {@link #collectMatching} of one child, with leaves handled inline. */
-  private boolean collectChild(TreeSpec child, Object x, List<Object> out) {
-    if (child.leaf) {
-      if (!registry.isPlainLeaf(x)) {
-        return false;
+  Object[] matchLeaves(Object x) {
+    Matcher m = registry.matcher();
+    Object[] out = new Object[numLeaves];
+    boolean ok;
+    if (leaf) {
+      ok = m.leaf(x);
+      if (ok) {
+        out[0] = x;
       }
-      out.add(x);
-      return true;
+    } else {
+      ok = collect(x, out, 0, m);
     }
-    return child.collectMatching(x, out);
+    registry.keepHints(m);
+    return ok ? out : null;
   }
 
-  boolean collectMatching(Object x, List<Object> out) {
-    switch (header.kind()) {
-      case LEAF:
-        if (!registry.isPlainLeaf(x)) {
-          return false;
-        }
-        out.add(x);
-        return true;
-      case NONE:
+  /**
+   * Writes the leaves of {@code x} to {@code out[at...]} and returns true if {@code x} has exactly
+   * this structure (this spec is not a leaf); otherwise returns false, having written part of
+   * {@code out}. Children that are leaves are handled inline, without a call.
+   */
+  private boolean collect(Object x, Object[] out, int at, Matcher m) {
+    switch (code) {
+      case K_NONE:
         return x == null;
-      case LIST:
+      case K_LIST:
         {
-          if (!registry.isPlain(x, NodeKind.LIST)) {
+          if (!m.list(x)) {
             return false;
           }
           List<?> list = (List<?>) x;
           TreeSpec[] specs = kids;
-          if (list.size() != specs.length) {
+          int n = specs.length;
+          if (list.size() != n) {
             return false;
           }
-          for (int i = 0; i < specs.length; i++) {
-            if (!collectChild(specs[i], list.get(i), out)) {
-              return false;
+          if (leafKids) {
+            return leavesOf(list, n, out, at, m);
+          }
+          for (int i = 0; i < n; i++) {
+            TreeSpec c = specs[i];
+            Object e = list.get(i);
+            if (c.leaf) {
+              if (!m.leaf(e)) {
+                return false;
+              }
+              out[at++] = e;
+            } else {
+              if (c.leafKids && c.code == K_LIST
+                  ? !collectLeafList(e, c.numLeaves, out, at, m)
+                  : !c.collect(e, out, at, m)) {
+                return false;
+              }
+              at += c.numLeaves;
             }
           }
           return true;
         }
-      case MAP:
+      case K_MAP:
         {
-          if (!registry.isPlain(x, NodeKind.MAP)) {
+          if (!m.map(x)) {
             return false;
           }
           Map<?, ?> map = (Map<?, ?>) x;
-          List<Object> keys = header.keys();
           TreeSpec[] specs = kids;
-          if (map.size() != specs.length) {
+          int n = specs.length;
+          if (map.size() != n) {
             return false;
           }
-          if (map instanceof SortedKeyMap<?, ?> sorted && sorted.keyList() == keys) {
-            for (int i = 0; i < specs.length; i++) {
-              if (!collectChild(specs[i], sorted.valueAt(i), out)) {
+          Object[] keys = keyArray;
+          if (map.getClass() == HashMap.class) {
+            // the usual case, decided by one class comparison (an interface check that fails,
+            // as instanceof SortedMap would, costs a scan of the class's interfaces)
+            return collectByKey(map, keys, out, at, m);
+          }
+          if (map instanceof SortedKeyMap<?, ?> sorted && sorted.keyList() == header.keys()) {
+            for (int i = 0; i < n; i++) {
+              at = collectChild(specs[i], sorted.valueAt(i), out, at, m);
+              if (at < 0) {
                 return false;
               }
             }
@@ -349,28 +420,82 @@ public final class TreeSpec {
             // iterates in natural key order: compare keys one by one
             int i = 0;
             for (Map.Entry<?, ?> e : map.entrySet()) {
-              if (!keys.get(i).equals(e.getKey()) || !collectChild(specs[i], e.getValue(), out)) {
+              if (i >= n || !keys[i].equals(e.getKey())) {
+                return false;
+              }
+              at = collectChild(specs[i], e.getValue(), out, at, m);
+              if (at < 0) {
                 return false;
               }
               i++;
             }
-            return true;
+            return i == n;
           }
-          for (int i = 0; i < specs.length; i++) {
-            Object k = keys.get(i);
-            Object v = map.get(k);
-            if (v == null && !map.containsKey(k)) {
-              return false;
-            }
-            if (!collectChild(specs[i], v, out)) {
-              return false;
-            }
-          }
-          return true;
+          return collectByKey(map, keys, out, at, m);
         }
       default:
         return false;
     }
+  }
+
+  /** {@link #collect} of a map node whose size matched, looking its keys up one by one. */
+  private boolean collectByKey(Map<?, ?> map, Object[] keys, Object[] out, int at, Matcher m) {
+    TreeSpec[] specs = kids;
+    for (int i = 0; i < specs.length; i++) {
+      Object k = keys[i];
+      Object v = map.get(k);
+      if (v == null && !map.containsKey(k)) {
+        return false;
+      }
+      TreeSpec c = specs[i];
+      if (c.leaf) {
+        if (!m.leaf(v)) {
+          return false;
+        }
+        out[at++] = v;
+      } else {
+        if (c.leafKids && c.code == K_LIST
+            ? !collectLeafList(v, c.numLeaves, out, at, m)
+            : !c.collect(v, out, at, m)) {
+          return false;
+        }
+        at += c.numLeaves;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #collect} of a list spec of {@code n} leaves, without a call per node. */
+  private static boolean collectLeafList(Object x, int n, Object[] out, int at, Matcher m) {
+    if (!m.list(x)) {
+      return false;
+    }
+    List<?> list = (List<?>) x;
+    return list.size() == n && leavesOf(list, n, out, at, m);
+  }
+
+  /** Writes the {@code n} elements of {@code list} to {@code out[at...]} if they are all leaves. */
+  private static boolean leavesOf(List<?> list, int n, Object[] out, int at, Matcher m) {
+    for (int i = 0; i < n; i++) {
+      Object e = list.get(i);
+      if (!m.leaf(e)) {
+        return false;
+      }
+      out[at + i] = e;
+    }
+    return true;
+  }
+
+  /** {@link #collect} of one child at {@code out[at...]}: the next position, or -1 on mismatch. */
+  private static int collectChild(TreeSpec c, Object x, Object[] out, int at, Matcher m) {
+    if (c.leaf) {
+      if (!m.leaf(x)) {
+        return -1;
+      }
+      out[at] = x;
+      return at + 1;
+    }
+    return c.collect(x, out, at, m) ? at + c.numLeaves : -1;
   }
 
   /**
