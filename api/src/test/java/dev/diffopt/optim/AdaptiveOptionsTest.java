@@ -265,7 +265,7 @@ class AdaptiveOptionsTest {
   @Test
   void transformsAreValues() {
     assertEquals(new ScaleByAdan(0.98, 0.92, 0.99, 1e-8), new ScaleByAdan(0.98, 0.92, 0.99, 1e-8));
-    assertEquals(new ScaleByTrustRatio(), new ScaleByTrustRatio());
+    assertEquals(Lamb.of(1e-3), Lamb.of(1e-3), "chains holding a ScaleByTrustRatio compare by value");
     assertEquals(new InverseTimeDecay(0.1, 0.01), new InverseTimeDecay(0.1, 0.01));
     assertNotEquals(new ScaleByBelief(0.9, 0.999, 1e-16), new ScaleByBelief(0.9, 0.999, 1e-8));
   }
