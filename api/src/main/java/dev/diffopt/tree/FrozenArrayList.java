@@ -22,25 +22,37 @@ final class FrozenArrayList extends AbstractList<Object> implements RandomAccess
   private static final long serialVersionUID = 1L;
 
   private final Object[] elements;
+  private final int offset;
+  private final int size;
 
   /** {@code elements} must not be written by anyone after this. */
   FrozenArrayList(Object[] elements) {
-    this.elements = elements;
+    this(elements, 0, elements.length);
   }
 
-  /** The backing array, to be read only. */
-  Object[] array() {
-    return elements;
+  /**
+   * A view of {@code elements[offset .. offset + size)}, e.g. a list of leaves straight out of the
+   * leaf array of an unflatten; {@code elements} must not be written by anyone after this.
+   */
+  FrozenArrayList(Object[] elements, int offset, int size) {
+    this.elements = elements;
+    this.offset = offset;
+    this.size = size;
+  }
+
+  /** The backing array when this list is all of it (to be read only), else null. */
+  Object[] wholeArray() {
+    return offset == 0 && size == elements.length ? elements : null;
   }
 
   @Override
   public Object get(int index) {
-    return elements[index];
+    return elements[offset + java.util.Objects.checkIndex(index, size)];
   }
 
   @Override
   public int size() {
-    return elements.length;
+    return size;
   }
 
   /** Like an unmodifiable list's: {@code remove} always throws UnsupportedOperationException. */
@@ -51,15 +63,15 @@ final class FrozenArrayList extends AbstractList<Object> implements RandomAccess
 
       @Override
       public boolean hasNext() {
-        return next < elements.length;
+        return next < size;
       }
 
       @Override
       public Object next() {
-        if (next >= elements.length) {
+        if (next >= size) {
           throw new NoSuchElementException();
         }
-        return elements[next++];
+        return elements[offset + next++];
       }
 
       @Override
@@ -71,12 +83,13 @@ final class FrozenArrayList extends AbstractList<Object> implements RandomAccess
 
   @Override
   public ListIterator<Object> listIterator(int index) {
-    return Collections.unmodifiableList(Arrays.asList(elements)).listIterator(index);
+    return Collections.unmodifiableList(Arrays.asList(elements).subList(offset, offset + size))
+        .listIterator(index);
   }
 
   @Override
   public Object[] toArray() {
-    return Arrays.copyOf(elements, elements.length, Object[].class);
+    return Arrays.copyOfRange(elements, offset, offset + size, Object[].class);
   }
 
   @Override

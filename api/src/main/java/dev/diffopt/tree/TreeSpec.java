@@ -241,7 +241,8 @@ public final class TreeSpec {
               + leaves.size());
     }
     // the leaves of a flattening are a FrozenArrayList, whose array is read here, never written
-    Object[] all = leaves instanceof FrozenArrayList f ? f.array() : leaves.toArray();
+    Object[] whole = leaves instanceof FrozenArrayList f ? f.wholeArray() : null;
+    Object[] all = whole != null ? whole : leaves.toArray();
     return build(all, 0);
   }
 
@@ -260,6 +261,9 @@ public final class TreeSpec {
     TreeSpec[] specs = kids;
     Object[] built;
     if (leafKids) {
+      if (k == K_LIST) {
+        return new FrozenArrayList(leaves, at, specs.length);
+      }
       built = Arrays.copyOfRange(leaves, at, at + specs.length);
     } else {
       built = new Object[specs.length];
@@ -270,9 +274,9 @@ public final class TreeSpec {
           built[i] = leaves[at++];
         } else if (c.leafKids && c.code == K_LIST) {
           // a list of leaves, also inline
-          int end = at + c.numLeaves;
-          built[i] = new FrozenArrayList(Arrays.copyOfRange(leaves, at, end));
-          at = end;
+          // a view of the leaf array: nothing writes it after flattening or copying it
+          built[i] = new FrozenArrayList(leaves, at, c.numLeaves);
+          at += c.numLeaves;
         } else {
           built[i] = c.build(leaves, at);
           at += c.numLeaves;
