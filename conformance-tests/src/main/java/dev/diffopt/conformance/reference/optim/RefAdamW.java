@@ -1,6 +1,5 @@
 package dev.diffopt.conformance.reference.optim;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,20 +12,12 @@ import java.util.List;
  *   m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  v̂max ← max(v̂max, v) (amsgrad)
  *   p ← p − η/(1 − β₁ᵗ) · m / (sqrt(v' / (1 − β₂ᵗ) + ε_root) + ε),  v' = v̂max or v
  * </pre>
+ *
+ * <p>Written as what AdamW is: the decoupled decay, then {@link RefAdam} without weight decay.
  */
 public final class RefAdamW implements RefOptimizer {
-  private final double lr;
-  private final double b1;
-  private final double b2;
-  private final double eps;
-  private final double epsRoot;
-  private final double weightDecay;
-  private final boolean amsgrad;
-  private final boolean maximize;
-  private List<double[]> m;
-  private List<double[]> v;
-  private List<double[]> vMax;
-  private int t;
+  private final double decay;
+  private final RefAdam adam;
 
   /**
    * A reference AdamW (decoupled weight decay).
@@ -49,54 +40,17 @@ public final class RefAdamW implements RefOptimizer {
       double weightDecay,
       boolean amsgrad,
       boolean maximize) {
-    this.lr = lr;
-    this.b1 = b1;
-    this.b2 = b2;
-    this.eps = eps;
-    this.epsRoot = epsRoot;
-    this.weightDecay = weightDecay;
-    this.amsgrad = amsgrad;
-    this.maximize = maximize;
+    this.decay = 1 - lr * weightDecay;
+    this.adam = new RefAdam(lr, b1, b2, eps, epsRoot, 0, amsgrad, maximize);
   }
 
   @Override
   public void step(List<double[]> params, List<double[]> grads) {
-    if (m == null) {
-      m = zeros(params);
-      v = zeros(params);
-      vMax = zeros(params);
-    }
-    t++;
-    double bc1 = 1 - Math.pow(b1, t);
-    double bc2 = 1 - Math.pow(b2, t);
-    double stepSize = lr / bc1;
-    for (int k = 0; k < params.size(); k++) {
-      double[] p = params.get(k);
-      double[] g = grads.get(k);
-      double[] mk = m.get(k);
-      double[] vk = v.get(k);
-      double[] vmk = vMax.get(k);
+    for (double[] p : params) {
       for (int i = 0; i < p.length; i++) {
-        double gi = maximize ? -g[i] : g[i];
-        p[i] = p[i] * (1 - lr * weightDecay);
-        mk[i] = b1 * mk[i] + (1 - b1) * gi;
-        vk[i] = b2 * vk[i] + (1 - b2) * gi * gi;
-        double second = vk[i];
-        if (amsgrad) {
-          vmk[i] = Math.max(vmk[i], vk[i]);
-          second = vmk[i];
-        }
-        double denom = Math.sqrt(second / bc2 + epsRoot) + eps;
-        p[i] = p[i] - stepSize * mk[i] / denom;
+        p[i] = p[i] * decay;
       }
     }
-  }
-
-  private static List<double[]> zeros(List<double[]> like) {
-    List<double[]> out = new ArrayList<>();
-    for (double[] p : like) {
-      out.add(new double[p.length]);
-    }
-    return out;
+    adam.step(params, grads);
   }
 }
