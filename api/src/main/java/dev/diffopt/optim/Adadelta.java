@@ -97,24 +97,11 @@ public final class Adadelta {
     }
 
     /** Builds {@link Options} from the documented defaults; {@link #build} validates. */
-    public static final class Builder {
-      private double lr = DEFAULT_LR;
+    public static final class Builder extends EpsOptionsBuilder<Builder> {
       private double rho = DEFAULT_RHO;
-      private double eps = DEFAULT_EPS;
-      private double weightDecay = DEFAULT_WEIGHT_DECAY;
-      private boolean maximize;
 
-      private Builder() {}
-
-      /**
-       * Sets the learning rate γ.
-       *
-       * @param value the learning rate γ
-       * @return this builder
-       */
-      public Builder lr(double value) {
-        this.lr = value;
-        return this;
+      private Builder() {
+        super(DEFAULT_LR, DEFAULT_EPS, DEFAULT_WEIGHT_DECAY, false);
       }
 
       /**
@@ -125,39 +112,6 @@ public final class Adadelta {
        */
       public Builder rho(double value) {
         this.rho = value;
-        return this;
-      }
-
-      /**
-       * Sets ε.
-       *
-       * @param value ε
-       * @return this builder
-       */
-      public Builder eps(double value) {
-        this.eps = value;
-        return this;
-      }
-
-      /**
-       * Sets the weight decay λ.
-       *
-       * @param value the weight decay λ
-       * @return this builder
-       */
-      public Builder weightDecay(double value) {
-        this.weightDecay = value;
-        return this;
-      }
-
-      /**
-       * Sets whether to maximise.
-       *
-       * @param value maximize
-       * @return this builder
-       */
-      public Builder maximize(boolean value) {
-        this.maximize = value;
         return this;
       }
 

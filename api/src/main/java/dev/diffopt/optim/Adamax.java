@@ -117,80 +117,15 @@ public final class Adamax {
     }
 
     /** A mutable builder of {@link Options}; values are validated by {@link #build()}. */
-    public static final class Builder {
-      private double lr = DEFAULT_LR;
-      private double b1 = DEFAULT_B1;
-      private double b2 = DEFAULT_B2;
-      private double eps = DEFAULT_EPS;
-      private double weightDecay = DEFAULT_WEIGHT_DECAY;
-      private boolean maximize = DEFAULT_MAXIMIZE;
-
-      private Builder() {}
-
-      /**
-       * Sets the learning rate η.
-       *
-       * @param value η
-       * @return this builder
-       */
-      public Builder lr(double value) {
-        this.lr = value;
-        return this;
-      }
-
-      /**
-       * Sets β₁.
-       *
-       * @param value β₁
-       * @return this builder
-       */
-      public Builder b1(double value) {
-        this.b1 = value;
-        return this;
-      }
-
-      /**
-       * Sets β₂.
-       *
-       * @param value β₂
-       * @return this builder
-       */
-      public Builder b2(double value) {
-        this.b2 = value;
-        return this;
-      }
-
-      /**
-       * Sets ε.
-       *
-       * @param value ε
-       * @return this builder
-       */
-      public Builder eps(double value) {
-        this.eps = value;
-        return this;
-      }
-
-      /**
-       * Sets the L2 weight decay λ.
-       *
-       * @param value λ
-       * @return this builder
-       */
-      public Builder weightDecay(double value) {
-        this.weightDecay = value;
-        return this;
-      }
-
-      /**
-       * Sets whether to maximize.
-       *
-       * @param value maximize
-       * @return this builder
-       */
-      public Builder maximize(boolean value) {
-        this.maximize = value;
-        return this;
+    public static final class Builder extends MomentOptionsBuilder<Builder> {
+      private Builder() {
+        super(
+            DEFAULT_LR,
+            DEFAULT_B1,
+            DEFAULT_B2,
+            DEFAULT_EPS,
+            DEFAULT_WEIGHT_DECAY,
+            DEFAULT_MAXIMIZE);
       }
 
       /**

@@ -131,26 +131,13 @@ public final class RmsProp {
     }
 
     /** A mutable builder of {@link Options}; values are validated by {@link #build()}. */
-    public static final class Builder {
-      private double lr = DEFAULT_LR;
+    public static final class Builder extends EpsOptionsBuilder<Builder> {
       private double alpha = DEFAULT_ALPHA;
-      private double eps = DEFAULT_EPS;
-      private double weightDecay = DEFAULT_WEIGHT_DECAY;
       private double momentum = DEFAULT_MOMENTUM;
       private boolean centered = DEFAULT_CENTERED;
-      private boolean maximize = DEFAULT_MAXIMIZE;
 
-      private Builder() {}
-
-      /**
-       * Sets the learning rate η.
-       *
-       * @param value η
-       * @return this builder
-       */
-      public Builder lr(double value) {
-        this.lr = value;
-        return this;
+      private Builder() {
+        super(DEFAULT_LR, DEFAULT_EPS, DEFAULT_WEIGHT_DECAY, DEFAULT_MAXIMIZE);
       }
 
       /**
@@ -161,28 +148,6 @@ public final class RmsProp {
        */
       public Builder alpha(double value) {
         this.alpha = value;
-        return this;
-      }
-
-      /**
-       * Sets ε.
-       *
-       * @param value ε
-       * @return this builder
-       */
-      public Builder eps(double value) {
-        this.eps = value;
-        return this;
-      }
-
-      /**
-       * Sets the L2 weight decay λ.
-       *
-       * @param value λ
-       * @return this builder
-       */
-      public Builder weightDecay(double value) {
-        this.weightDecay = value;
         return this;
       }
 
@@ -205,17 +170,6 @@ public final class RmsProp {
        */
       public Builder centered(boolean value) {
         this.centered = value;
-        return this;
-      }
-
-      /**
-       * Sets whether to maximize.
-       *
-       * @param value maximize
-       * @return this builder
-       */
-      public Builder maximize(boolean value) {
-        this.maximize = value;
         return this;
       }
 

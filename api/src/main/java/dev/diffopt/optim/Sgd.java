@@ -125,25 +125,13 @@ public final class Sgd {
     }
 
     /** A mutable builder of {@link Options}; values are validated by {@link #build()}. */
-    public static final class Builder {
-      private double lr = DEFAULT_LR;
+    public static final class Builder extends OptionsBuilder<Builder> {
       private double momentum = DEFAULT_MOMENTUM;
       private double dampening = DEFAULT_DAMPENING;
-      private double weightDecay = DEFAULT_WEIGHT_DECAY;
       private boolean nesterov = DEFAULT_NESTEROV;
-      private boolean maximize = DEFAULT_MAXIMIZE;
 
-      private Builder() {}
-
-      /**
-       * Sets the learning rate η.
-       *
-       * @param value η
-       * @return this builder
-       */
-      public Builder lr(double value) {
-        this.lr = value;
-        return this;
+      private Builder() {
+        super(DEFAULT_LR, DEFAULT_WEIGHT_DECAY, DEFAULT_MAXIMIZE);
       }
 
       /**
@@ -169,17 +157,6 @@ public final class Sgd {
       }
 
       /**
-       * Sets the L2 weight decay λ.
-       *
-       * @param value λ
-       * @return this builder
-       */
-      public Builder weightDecay(double value) {
-        this.weightDecay = value;
-        return this;
-      }
-
-      /**
        * Sets whether to use Nesterov momentum.
        *
        * @param value nesterov
@@ -187,17 +164,6 @@ public final class Sgd {
        */
       public Builder nesterov(boolean value) {
         this.nesterov = value;
-        return this;
-      }
-
-      /**
-       * Sets whether to maximize.
-       *
-       * @param value maximize
-       * @return this builder
-       */
-      public Builder maximize(boolean value) {
-        this.maximize = value;
         return this;
       }
 
