@@ -76,6 +76,18 @@ public final class TreeSpec {
   private final boolean leafKids;
   /** MAP: the keys as an array, for the hot loop of flattening; otherwise null. */
   private final Object[] keyArray;
+  /**
+   * What each child is, read by the hot loops from one array instead of from each child spec:
+   * {@link #CHILD_LEAF}, {@link #CHILD_LEAF_LIST} (a list whose children are all leaves) or {@link
+   * #CHILD_OTHER}.
+   */
+  private final byte[] kidShapes;
+  /** The number of leaves of each child, for the same loops. */
+  private final int[] kidLeaves;
+
+  private static final byte CHILD_LEAF = 0;
+  private static final byte CHILD_LEAF_LIST = 1;
+  private static final byte CHILD_OTHER = 2;
   /** Computed on first use (flattening in a hot loop never needs it); 0 until then. */
   private int hash;
   private boolean hashIsZero;
@@ -100,6 +112,14 @@ public final class TreeSpec {
     this.numNodes = nodes;
     this.leafKids = allLeaves;
     this.keyArray = header.kind() == NodeKind.MAP ? header.keys().toArray() : null;
+    this.kidShapes = new byte[kids.length];
+    this.kidLeaves = new int[kids.length];
+    for (int i = 0; i < kids.length; i++) {
+      TreeSpec c = kids[i];
+      kidShapes[i] = c.leaf ? CHILD_LEAF : c.leafKids && c.code == K_LIST ? CHILD_LEAF_LIST
+          : CHILD_OTHER;
+      kidLeaves[i] = c.numLeaves;
+    }
   }
 
   /**
@@ -266,20 +286,24 @@ public final class TreeSpec {
       }
       built = Arrays.copyOfRange(leaves, at, at + specs.length);
     } else {
-      built = new Object[specs.length];
-      for (int i = 0; i < specs.length; i++) {
-        TreeSpec c = specs[i];
-        // leaves inline: most children are leaves, and a call per leaf is most of the cost
-        if (c.leaf) {
-          built[i] = leaves[at++];
-        } else if (c.leafKids && c.code == K_LIST) {
-          // a list of leaves, also inline
-          // a view of the leaf array: nothing writes it after flattening or copying it
-          built[i] = new FrozenArrayList(leaves, at, c.numLeaves);
-          at += c.numLeaves;
-        } else {
-          built[i] = c.build(leaves, at);
-          at += c.numLeaves;
+      byte[] shapes = kidShapes;
+      int[] counts = kidLeaves;
+      built = new Object[shapes.length];
+      for (int i = 0; i < shapes.length; i++) {
+        // leaves and lists of leaves inline: they are most of the nodes, and a call each would be
+        // most of the cost
+        switch (shapes[i]) {
+          case CHILD_LEAF:
+            built[i] = leaves[at++];
+            break;
+          case CHILD_LEAF_LIST:
+            // a view of the leaf array: nothing writes it after flattening or copying it
+            built[i] = new FrozenArrayList(leaves, at, counts[i]);
+            at += counts[i];
+            break;
+          default:
+            built[i] = specs[i].build(leaves, at);
+            at += counts[i];
         }
       }
     }
@@ -376,20 +400,9 @@ public final class TreeSpec {
             return leavesOf(list, n, out, at, m);
           }
           for (int i = 0; i < n; i++) {
-            TreeSpec c = specs[i];
-            Object e = list.get(i);
-            if (c.leaf) {
-              if (!m.leaf(e)) {
-                return false;
-              }
-              out[at++] = e;
-            } else {
-              if (c.leafKids && c.code == K_LIST
-                  ? !collectLeafList(e, c.numLeaves, out, at, m)
-                  : !c.collect(e, out, at, m)) {
-                return false;
-              }
-              at += c.numLeaves;
+            at = collectKid(i, list.get(i), out, at, m);
+            if (at < 0) {
+              return false;
             }
           }
           return true;
@@ -413,7 +426,7 @@ public final class TreeSpec {
           }
           if (map instanceof SortedKeyMap<?, ?> sorted && sorted.keyList() == header.keys()) {
             for (int i = 0; i < n; i++) {
-              at = collectChild(specs[i], sorted.valueAt(i), out, at, m);
+              at = collectKid(i, sorted.valueAt(i), out, at, m);
               if (at < 0) {
                 return false;
               }
@@ -427,7 +440,7 @@ public final class TreeSpec {
               if (i >= n || !keys[i].equals(e.getKey())) {
                 return false;
               }
-              at = collectChild(specs[i], e.getValue(), out, at, m);
+              at = collectKid(i, e.getValue(), out, at, m);
               if (at < 0) {
                 return false;
               }
@@ -444,29 +457,37 @@ public final class TreeSpec {
 
   /** {@link #collect} of a map node whose size matched, looking its keys up one by one. */
   private boolean collectByKey(Map<?, ?> map, Object[] keys, Object[] out, int at, Matcher m) {
-    TreeSpec[] specs = kids;
-    for (int i = 0; i < specs.length; i++) {
+    for (int i = 0; i < keys.length; i++) {
       Object k = keys[i];
       Object v = map.get(k);
       if (v == null && !map.containsKey(k)) {
         return false;
       }
-      TreeSpec c = specs[i];
-      if (c.leaf) {
-        if (!m.leaf(v)) {
-          return false;
-        }
-        out[at++] = v;
-      } else {
-        if (c.leafKids && c.code == K_LIST
-            ? !collectLeafList(v, c.numLeaves, out, at, m)
-            : !c.collect(v, out, at, m)) {
-          return false;
-        }
-        at += c.numLeaves;
+      at = collectKid(i, v, out, at, m);
+      if (at < 0) {
+        return false;
       }
     }
     return true;
+  }
+
+  /**
+   * {@link #collect} of child {@code i}, {@code x}, at {@code out[at...]}: the next position, or
+   * -1 on mismatch. Leaves and lists of leaves are handled without a call.
+   */
+  private int collectKid(int i, Object x, Object[] out, int at, Matcher m) {
+    switch (kidShapes[i]) {
+      case CHILD_LEAF:
+        if (!m.leaf(x)) {
+          return -1;
+        }
+        out[at] = x;
+        return at + 1;
+      case CHILD_LEAF_LIST:
+        return collectLeafList(x, kidLeaves[i], out, at, m) ? at + kidLeaves[i] : -1;
+      default:
+        return kids[i].collect(x, out, at, m) ? at + kidLeaves[i] : -1;
+    }
   }
 
   /** {@link #collect} of a list spec of {@code n} leaves, without a call per node. */
@@ -488,18 +509,6 @@ public final class TreeSpec {
       out[at + i] = e;
     }
     return true;
-  }
-
-  /** {@link #collect} of one child at {@code out[at...]}: the next position, or -1 on mismatch. */
-  private static int collectChild(TreeSpec c, Object x, Object[] out, int at, Matcher m) {
-    if (c.leaf) {
-      if (!m.leaf(x)) {
-        return -1;
-      }
-      out[at] = x;
-      return at + 1;
-    }
-    return c.collect(x, out, at, m) ? at + c.numLeaves : -1;
   }
 
   /**
