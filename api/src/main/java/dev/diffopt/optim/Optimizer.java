@@ -10,6 +10,7 @@ import dev.diffopt.transform.Step;
 import dev.diffopt.transform.Updates;
 import dev.diffopt.tree.Trees;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The classic face of a {@link GradientTransformation}, as {@code torch.optim}: it holds the
@@ -42,6 +43,12 @@ public final class Optimizer implements AutoCloseable {
   private final Object params;
   private final List<Tensor> paramLeaves;
   private final FusedUpdates.FusedStep fused;
+  /**
+   * The op-by-op update {@code [grads, state, params] -> [new params, new state]}, staged by the
+   * backend ({@link Backend#stage}: one traced graph per step on a staging backend, the function
+   * itself elsewhere).
+   */
+  private final Function<List<Object>, List<Object>> update;
   private Object state;
   private long steps;
   private boolean closed;
@@ -60,6 +67,10 @@ public final class Optimizer implements AutoCloseable {
         this.state = s.detach(transformation.init(params));
       }
     }
+    this.update = fused != null ? null : backend.stage(in -> {
+      Step<Object> out = transformation.update(in.get(0), in.get(1), in.get(2));
+      return List.of(Updates.apply(in.get(2), out.updates()), out.state());
+    });
   }
 
   /**
@@ -122,12 +133,12 @@ public final class Optimizer implements AutoCloseable {
     }
     Object previous = state;
     try (Scope s = backend.scope()) {
-      Step<Object> out = transformation.update(grads, state, params);
-      List<Tensor> next = TensorTrees.leaves(Updates.apply(params, out.updates()));
+      List<Object> out = update.apply(java.util.Arrays.asList(grads, state, params));
+      List<Tensor> next = TensorTrees.leaves(out.get(0));
       for (int i = 0; i < next.size(); i++) {
         backend.ops().assign(paramLeaves.get(i), next.get(i));
       }
-      state = s.detach(out.state());
+      state = s.detach(out.get(1));
     }
     closeReplaced(previous, state);
     steps++;
@@ -224,6 +235,13 @@ public final class Optimizer implements AutoCloseable {
         fused.close();
       } else {
         closeTensors(state);
+        if (update instanceof AutoCloseable staged) {
+          try {
+            staged.close();
+          } catch (Exception e) {
+            throw new IllegalStateException("closing the staged update failed", e);
+          }
+        }
       }
     }
   }

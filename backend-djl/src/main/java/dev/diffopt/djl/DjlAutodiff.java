@@ -5,6 +5,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.diffopt.autodiff.Autodiff;
+import dev.diffopt.autodiff.AutodiffChecks;
 import dev.diffopt.autodiff.ValueAndGrad;
 import dev.diffopt.autodiff.Vjp;
 import dev.diffopt.tensor.Tensor;
@@ -67,13 +68,9 @@ final class DjlAutodiff implements Autodiff {
       PtNDArray[] seeds = new PtNDArray[outs.length];
       List<KeyPath> paths = outFlat.spec().paths();
       for (int i = 0; i < outs.length; i++) {
-        Tensor o = floatingLeaf(outFlat.leaves().get(i), "vjp output", paths.get(i));
-        Tensor c = floatingLeaf(cotFlat.leaves().get(i), "vjp cotangent", paths.get(i));
-        if (!o.shape().equals(c.shape()) || o.dtype() != c.dtype()) {
-          throw new IllegalArgumentException(
-              "vjp: cotangent at " + paths.get(i) + " is " + c.dtype() + c.shape()
-                  + " but the output there is " + o.dtype() + o.shape());
-        }
+        Tensor o = AutodiffChecks.floatingLeaf(outFlat.leaves().get(i), "vjp output", paths.get(i));
+        Tensor c = AutodiffChecks.floatingLeaf(cotFlat.leaves().get(i), "vjp cotangent", paths.get(i));
+        AutodiffChecks.sameAsOutput(o, c, paths.get(i));
         outs[i] = ops.unwrap(o, "vjp");
         seeds[i] = ops.unwrap(c, "vjp");
       }
@@ -124,7 +121,7 @@ final class DjlAutodiff implements Autodiff {
     List<KeyPath> paths = flat.spec().paths();
     PtNDArray[] leaves = new PtNDArray[flat.leaves().size()];
     for (int i = 0; i < leaves.length; i++) {
-      Tensor t = floatingLeaf(flat.leaves().get(i), op + " parameter", paths.get(i));
+      Tensor t = AutodiffChecks.floatingLeaf(flat.leaves().get(i), op + " parameter", paths.get(i));
       leaves[i] = ops.unwrap(t, op);
     }
     return call(() -> autograd.runOnTensorLists(manager, "differentiable_inputs", leaves));
@@ -145,28 +142,6 @@ final class DjlAutodiff implements Autodiff {
   }
 
   private PtNDArray scalarOutput(Tensor value) {
-    if (value == null) {
-      throw new IllegalArgumentException("valueAndGrad: fn returned null instead of a tensor");
-    }
-    Tensor v = floatingLeaf(value, "valueAndGrad output", KeyPath.root());
-    if (v.shape().size() != 1) {
-      throw new IllegalArgumentException(
-          "valueAndGrad: fn must return a one-element tensor (a loss), got shape " + v.shape()
-              + "; use vjp for non-scalar outputs");
-    }
-    return ops.unwrap(v, "valueAndGrad");
-  }
-
-  private static Tensor floatingLeaf(Object leaf, String what, KeyPath path) {
-    if (!(leaf instanceof Tensor t)) {
-      throw new IllegalArgumentException(
-          what + " at " + path + " must be a Tensor, got "
-              + (leaf == null ? "null" : leaf.getClass().getName()));
-    }
-    if (!t.dtype().isFloating()) {
-      throw new IllegalArgumentException(
-          what + " at " + path + " must be floating-point to carry gradients, got " + t.dtype());
-    }
-    return t;
+    return ops.unwrap(AutodiffChecks.scalarLoss(value), "valueAndGrad");
   }
 }

@@ -91,6 +91,16 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** Staged functions give the numbers of the functions themselves. */
+  @Nested
+  @DisplayName("stage: staged functions against the functions themselves")
+  class Staging extends StagingSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** Bad input gives clear exceptions. */
   @Nested
   @DisplayName("errors: bad input gives a clear exception")

@@ -11,6 +11,7 @@ import dev.diffopt.tensor.TensorOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 public abstract class MemorySuite extends BackendSuite {
   private static final int WARMUP = 300;
   private static final int ITERATIONS = 2000;
+  private static final int STAGED_ITERATIONS = 5000;
   private static final long MAX_GROWTH_MB = 20;
 
   private long residentAfter(Runnable loopBody, int iterations) {
@@ -42,47 +44,62 @@ public abstract class MemorySuite extends BackendSuite {
     return rss.getAsLong();
   }
 
-  private void assertFlat(Runnable loopBody, String what) {
+  private void assertFlat(Runnable loopBody, String what, int iterations) {
     long before = residentAfter(loopBody, WARMUP);
-    long after = residentAfter(loopBody, ITERATIONS);
+    long after = residentAfter(loopBody, iterations);
     long growthMb = (after - before) >> 20;
     System.out.printf(
         "%s: RSS %d MB after %d warm-up iterations, %d MB after %d more (growth %d MB)%n",
-        what, before >> 20, WARMUP, after >> 20, ITERATIONS, growthMb);
+        what, before >> 20, WARMUP, after >> 20, iterations, growthMb);
     assertTrue(
         growthMb < MAX_GROWTH_MB,
-        what + ": RSS grew by " + growthMb + " MB over " + ITERATIONS + " iterations (limit "
+        what + ": RSS grew by " + growthMb + " MB over " + iterations + " iterations (limit "
             + MAX_GROWTH_MB + " MB). If the heap is not fixed, the JVM's heap resizing alone moves"
             + " RSS by up to 100 MB: run the kit with -Xms equal to -Xmx and -XX:+AlwaysPreTouch");
+  }
+
+  /**
+   * One MAML-style meta-gradient: the gradient, with respect to {@code theta}, of the loss after
+   * one differentiable SGD step on an MLP fitting {@code sin} at 10 points.
+   */
+  private Function<List<Tensor>, List<Tensor>> metaGradient(DType dtype) {
+    TensorOps ops = backend().ops();
+    Autodiff ad = backend().autodiff();
+    Tensor x = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 1);
+    Tensor y = ops.sin(x);
+    return theta -> ad.grad(
+        p -> {
+          List<Tensor> g =
+              ad.grad(q -> Mlp.mse(ops, Mlp.forward(ops, q, x, ops::tanh), y), p, true);
+          List<Tensor> adapted = new ArrayList<>();
+          for (int i = 0; i < p.size(); i++) {
+            adapted.add(ops.sub(p.get(i), ops.mul(g.get(i), 0.01)));
+          }
+          return Mlp.mse(ops, Mlp.forward(ops, adapted, x, ops::tanh), y);
+        },
+        theta);
   }
 
   @Test
   @DisplayName("MEM-01 2,000 double-backward meta-steps keep RSS growth under 20 MB")
   void doubleBackwardLoop() {
     require(Capability.HIGHER_ORDER);
-    TensorOps ops = backend().ops();
-    Autodiff ad = backend().autodiff();
     DType dtype = backend().has(Capability.FLOAT64) ? DType.FLOAT64 : DType.FLOAT32;
-    List<Tensor> theta = Mlp.init(ops, dtype, 7, 1, 32, 32, 1);
-    Tensor x = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 1);
-    Tensor y = ops.sin(x);
-    Runnable metaStep =
-        () -> {
-          List<Tensor> meta =
-              ad.grad(
-                  p -> {
-                    List<Tensor> g =
-                        ad.grad(q -> Mlp.mse(ops, Mlp.forward(ops, q, x, ops::tanh), y), p, true);
-                    List<Tensor> adapted = new ArrayList<>();
-                    for (int i = 0; i < p.size(); i++) {
-                      adapted.add(ops.sub(p.get(i), ops.mul(g.get(i), 0.01)));
-                    }
-                    return Mlp.mse(ops, Mlp.forward(ops, adapted, x, ops::tanh), y);
-                  },
-                  theta);
-          ops.toDoubleArray(meta.get(0));
-        };
-    assertFlat(metaStep, "double backward");
+    List<Tensor> theta = Mlp.init(backend().ops(), dtype, 7, 1, 32, 32, 1);
+    Function<List<Tensor>, List<Tensor>> metaGradient = metaGradient(dtype);
+    assertFlat(() -> backend().ops().toDoubleArray(metaGradient.apply(theta).get(0)),
+        "double backward", ITERATIONS);
+  }
+
+  @Test
+  @DisplayName("MEM-03 5,000 staged double-backward meta-steps keep RSS growth under 20 MB")
+  void stagedMetaStepLoop() {
+    require(Capability.HIGHER_ORDER);
+    DType dtype = backend().has(Capability.FLOAT64) ? DType.FLOAT64 : DType.FLOAT32;
+    List<Tensor> theta = Mlp.init(backend().ops(), dtype, 7, 1, 32, 32, 1);
+    Function<List<Tensor>, List<Tensor>> staged = backend().stage(metaGradient(dtype));
+    assertFlat(() -> backend().ops().toDoubleArray(staged.apply(theta).get(0)),
+        "staged meta-step", STAGED_ITERATIONS);
   }
 
   @Test
@@ -91,6 +108,6 @@ public abstract class MemorySuite extends BackendSuite {
     TensorOps ops = backend().ops();
     Tensor a = ops.randomNormal(dev.diffopt.tensor.Shape.of(256, 256), DType.FLOAT32, 3);
     Runnable body = () -> ops.toFloatArray(ops.sum(ops.tanh(ops.matmul(a, a))));
-    assertFlat(body, "tensor ops");
+    assertFlat(body, "tensor ops", ITERATIONS);
   }
 }

@@ -1,0 +1,213 @@
+package dev.diffopt.tensorflow;
+
+import dev.diffopt.tensor.Tensor;
+import dev.diffopt.tree.Flat;
+import dev.diffopt.tree.TreeSpec;
+import dev.diffopt.tree.Trees;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+
+/**
+ * A pure tree-to-tree function staged into TensorFlow graphs ({@link TfBackend#stage}). The first
+ * call with a given input structure, tensor shapes and dtypes (and equal non-tensor leaves) traces
+ * the function once into a graph; later calls with that signature only feed the inputs and run
+ * the graph. A new signature traces a new graph.
+ *
+ * <p>Tensors the function reads from outside (closures) are fed with their values at each call;
+ * everything else it computes is fixed at trace time, as in JAX's {@code jit}: the function must
+ * not depend on mutable Java state. Called inside another staged function or gradient, it is
+ * inlined into that graph.
+ *
+ * @param <I> the input tree type
+ * @param <O> the output tree type
+ */
+public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable {
+  private final TfBackend backend;
+  private final Function<I, O> fn;
+  private final Map<List<Object>, Compiled> graphs = new ConcurrentHashMap<>();
+  private volatile long lastBuildNanos = -1;
+  private volatile long lastFirstRunNanos = -1;
+
+  StagedFunction(TfBackend backend, Function<I, O> fn) {
+    this.backend = backend;
+    this.fn = fn;
+  }
+
+  /** One traced graph: its session, inputs, outputs and the output structure. */
+  private final class Compiled {
+    final Trace trace;
+    final Session session;
+    final List<Output<?>> inputs;
+    final TreeSpec outSpec;
+    /** Per output leaf: a fetch index, or -1 for a leaf returned as it was traced. */
+    final int[] fetchIndex;
+    final Object[] fixedLeaves;
+    final List<Output<?>> fetches;
+    volatile boolean ran;
+
+    Compiled(Trace trace, List<Output<?>> inputs, TreeSpec outSpec, int[] fetchIndex,
+        Object[] fixedLeaves, List<Output<?>> fetches) {
+      this.trace = trace;
+      this.inputs = inputs;
+      this.outSpec = outSpec;
+      this.fetchIndex = fetchIndex;
+      this.fixedLeaves = fixedLeaves;
+      this.fetches = fetches;
+      this.session = new Session(trace.graph, SessionConfigs.of(backend.threads(), true));
+    }
+
+    @SuppressWarnings("unchecked")
+    O run(List<TfTensor> inputValues) {
+      long t0 = System.nanoTime();
+      org.tensorflow.Tensor[] values =
+          GraphRun.run(session, trace, inputs, inputValues, fetches, "staged function");
+      if (!ran) {
+        ran = true;
+        lastFirstRunNanos = System.nanoTime() - t0;
+      }
+      Object[] leaves = new Object[fetchIndex.length];
+      for (int i = 0; i < leaves.length; i++) {
+        leaves[i] = fetchIndex[i] < 0 ? fixedLeaves[i] : backend.tfOps().eager(values[fetchIndex[i]]);
+      }
+      return (O) outSpec.unflatten(Arrays.asList(leaves));
+    }
+
+    void close() {
+      session.close();
+      trace.graph.close();
+    }
+  }
+
+  @Override
+  public O apply(I input) {
+    if (Trace.current() != null) {
+      return fn.apply(input);
+    }
+    Flat flat = Trees.flatten(input);
+    List<Object> key = signature(flat);
+    Compiled c = graphs.get(key);
+    if (c == null) {
+      synchronized (this) {
+        c = graphs.get(key);
+        if (c == null) {
+          c = compile(flat);
+          graphs.put(key, c);
+        }
+      }
+    }
+    List<TfTensor> tensors = new ArrayList<>();
+    for (Object leaf : flat.leaves()) {
+      if (leaf instanceof TfTensor t) {
+        tensors.add(t);
+      }
+    }
+    return c.run(tensors);
+  }
+
+  /** The input structure, then per leaf its dtype and shape (tensors) or the leaf itself. */
+  private List<Object> signature(Flat flat) {
+    List<Object> key = new ArrayList<>(flat.leaves().size() + 1);
+    key.add(flat.spec());
+    for (int i = 0; i < flat.leaves().size(); i++) {
+      Object leaf = flat.leaves().get(i);
+      if (leaf instanceof Tensor t) {
+        TfTensor tf = backend.tfOps().unwrap(t, "staged function input");
+        key.add(List.of(tf.dtype(), tf.shape()));
+      } else {
+        key.add(leaf == null ? List.of() : leaf);
+      }
+    }
+    return key;
+  }
+
+  private Compiled compile(Flat flat) {
+    long t0 = System.nanoTime();
+    Trace trace = Trace.open(backend);
+    boolean done = false;
+    try {
+      List<Output<?>> inputs = new ArrayList<>();
+      Object[] symbolic = new Object[flat.leaves().size()];
+      for (int i = 0; i < symbolic.length; i++) {
+        Object leaf = flat.leaves().get(i);
+        if (leaf instanceof TfTensor t) {
+          Output<?> p = trace.builder.placeholder(t.dtype(), TfTypes.tfShape(t.shape()));
+          inputs.add(p);
+          symbolic[i] = trace.symbolic(p);
+        } else {
+          symbolic[i] = leaf;
+        }
+      }
+      @SuppressWarnings("unchecked")
+      I tracedInput = (I) flat.spec().unflatten(Arrays.asList(symbolic));
+      O out = fn.apply(tracedInput);
+      Flat outFlat = Trees.flatten(out);
+      int n = outFlat.leaves().size();
+      int[] fetchIndex = new int[n];
+      Object[] fixed = new Object[n];
+      List<Output<?>> fetches = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Object leaf = outFlat.leaves().get(i);
+        if (leaf instanceof Tensor t) {
+          fetchIndex[i] = fetches.size();
+          fetches.add(trace.in(backend.tfOps().unwrap(t, "staged function output")));
+        } else {
+          fetchIndex[i] = -1;
+          fixed[i] = leaf;
+        }
+      }
+      trace.close();
+      Compiled c = new Compiled(trace, inputs, outFlat.spec(), fetchIndex, fixed, fetches);
+      lastBuildNanos = System.nanoTime() - t0;
+      done = true;
+      return c;
+    } finally {
+      trace.close();
+      if (!done) {
+        trace.graph.close();
+      }
+    }
+  }
+
+  /**
+   * The number of graphs traced so far (one per input signature).
+   *
+   * @return the number of cached graphs
+   */
+  public int graphCount() {
+    return graphs.size();
+  }
+
+  /**
+   * How long the last trace took, from the call to a ready session.
+   *
+   * @return nanoseconds, or -1 before the first trace
+   */
+  public long lastBuildNanos() {
+    return lastBuildNanos;
+  }
+
+  /**
+   * How long the first run of the last new graph took (it includes TensorFlow's graph
+   * optimization).
+   *
+   * @return nanoseconds, or -1 before the first run
+   */
+  public long lastFirstRunNanos() {
+    return lastFirstRunNanos;
+  }
+
+  /** Closes every graph and session of this function; a later call traces again. */
+  @Override
+  public synchronized void close() {
+    for (Compiled c : graphs.values()) {
+      c.close();
+    }
+    graphs.clear();
+  }
+}
