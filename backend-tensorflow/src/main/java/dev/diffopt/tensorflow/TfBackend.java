@@ -90,6 +90,11 @@ public final class TfBackend implements Backend {
     return threads;
   }
 
+  /** The number of distinct eager operations built so far (each one a small shared subgraph). */
+  int eagerKernelCount() {
+    return kernels.size();
+  }
+
   @Override
   public Autodiff autodiff() {
     return autodiff;

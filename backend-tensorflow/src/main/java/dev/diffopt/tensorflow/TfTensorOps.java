@@ -82,12 +82,17 @@ final class TfTensorOps implements TensorOps {
     return eager(TfTypes.tensor(data, shape, dtype));
   }
 
+  /** In a trace a {@code Fill}; eagerly a host tensor (no kernel per distinct value). */
   @Override
   public Tensor full(Shape shape, double value, DType dtype) {
     TensorChecks.notNaN(value, "full: value");
-    long[] dims = shape.dims();
-    return apply("full" + Arrays.toString(dims) + dtype + Double.doubleToLongBits(value),
-        (b, in) -> b.op("Fill", b.int64s(dims), b.scalar(value, dtype)));
+    Trace trace = Trace.current();
+    if (trace != null) {
+      long[] dims = shape.dims();
+      return trace.symbolic(trace.builder.op("Fill", trace.builder.int64s(dims),
+          trace.builder.scalar(value, dtype)));
+    }
+    return eager(TfTypes.filled(shape, value, dtype));
   }
 
   @Override

@@ -63,18 +63,39 @@ final class TfTypes {
 
   /** A new host tensor holding {@code data} converted to {@code dtype}. */
   static Tensor tensor(double[] data, Shape shape, DType dtype) {
-    int n = data.length;
-    java.nio.ByteBuffer bytes =
-        java.nio.ByteBuffer.allocate(n * dtype.byteSize()).order(java.nio.ByteOrder.nativeOrder());
+    java.nio.ByteBuffer bytes = buffer(data.length, dtype);
     for (double v : data) {
-      switch (dtype) {
-        case FLOAT32 -> bytes.putFloat((float) v);
-        case FLOAT64 -> bytes.putDouble(v);
-        case INT32 -> bytes.putInt((int) v);
-        case INT64 -> bytes.putLong((long) v);
-        case BOOL -> bytes.put((byte) (v != 0 ? 1 : 0));
-      }
+      put(bytes, v, dtype);
     }
+    return tensor(bytes, shape, dtype);
+  }
+
+  /** A new host tensor of {@code shape} with every element {@code value}. */
+  static Tensor filled(Shape shape, double value, DType dtype) {
+    int n = Math.toIntExact(shape.size());
+    java.nio.ByteBuffer bytes = buffer(n, dtype);
+    for (int i = 0; i < n; i++) {
+      put(bytes, value, dtype);
+    }
+    return tensor(bytes, shape, dtype);
+  }
+
+  private static java.nio.ByteBuffer buffer(int elements, DType dtype) {
+    return java.nio.ByteBuffer.allocate(Math.multiplyExact(elements, dtype.byteSize()))
+        .order(java.nio.ByteOrder.nativeOrder());
+  }
+
+  private static void put(java.nio.ByteBuffer bytes, double v, DType dtype) {
+    switch (dtype) {
+      case FLOAT32 -> bytes.putFloat((float) v);
+      case FLOAT64 -> bytes.putDouble(v);
+      case INT32 -> bytes.putInt((int) v);
+      case INT64 -> bytes.putLong((long) v);
+      case BOOL -> bytes.put((byte) (v != 0 ? 1 : 0));
+    }
+  }
+
+  private static Tensor tensor(java.nio.ByteBuffer bytes, Shape shape, DType dtype) {
     bytes.flip();
     ByteDataBuffer buffer = DataBuffers.of(bytes);
     return Tensor.of(tensorClass(dtype), tfShape(shape), buffer);

@@ -153,6 +153,23 @@ class TfBackendTest {
   }
 
   @Test
+  @DisplayName("TF-EAGER-01 eager ops reuse one kernel per op and signature, whatever the values")
+  void eagerKernelsDoNotGrowWithValues() {
+    TfBackend tf = (TfBackend) BACKEND;
+    Tensor x = vector(1, 2, 3);
+    ops.add(ops.full(Shape.of(3), 0.5, DType.FLOAT64), x);
+    int before = tf.eagerKernelCount();
+    for (int i = 0; i < 100; i++) {
+      try (Scope s = Scope.open()) {
+        Tensor y = ops.add(ops.full(Shape.of(3), i * 0.25, DType.FLOAT64), x);
+        assertArrayEquals(new double[] {1 + i * 0.25, 2 + i * 0.25, 3 + i * 0.25},
+            y.toDoubleArray(), 0);
+      }
+    }
+    assertEquals(before, tf.eagerKernelCount());
+  }
+
+  @Test
   @DisplayName("TF-GRAD-01 outside a stage a gradient stages itself and returns host tensors")
   void transparentGradient() {
     Tensor x = vector(0.2, -0.4);
