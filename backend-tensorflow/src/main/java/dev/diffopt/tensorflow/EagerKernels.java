@@ -27,7 +27,7 @@ final class EagerKernels implements AutoCloseable {
   private final Map<String, Kernel> kernels = new HashMap<>();
 
   EagerKernels(int threads) {
-    this.session = new Session(graph, SessionConfigs.of(threads, false));
+    this.session = new Session(graph, SessionConfigs.of(threads));
   }
 
   /**

@@ -59,7 +59,7 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
       this.fetchIndex = fetchIndex;
       this.fixedLeaves = fixedLeaves;
       this.fetches = fetches;
-      this.session = new Session(trace.graph, SessionConfigs.of(backend.threads(), true));
+      this.session = new Session(trace.graph, SessionConfigs.of(backend.threads()));
     }
 
     @SuppressWarnings("unchecked")

@@ -140,7 +140,7 @@ public final class TfBackend implements Backend {
       }
       trace.close();
       org.tensorflow.Tensor[] values;
-      try (Session session = new Session(trace.graph, SessionConfigs.of(threads, false))) {
+      try (Session session = new Session(trace.graph, SessionConfigs.of(threads))) {
         values = GraphRun.run(session, trace, List.of(), List.of(), fetches, what);
       }
       Object[] leaves = flat.leaves().toArray();

@@ -24,8 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * The classic {@link Optimizer}: it updates the caller's tensors in place, equals the functional
@@ -141,6 +144,63 @@ public abstract class ClassicOptimizerSuite extends BackendSuite {
       opt.restore(fresh, 3);
       assertEquals(3, opt.steps());
       assertEquals(Trees.structure(fresh), Trees.structure(opt.state()));
+    }
+  }
+
+  /**
+   * Every option set of every optimizer ({@link OptimizerCases}): five in-place steps equal five
+   * functional steps within {@code rtol 1e-5} (float32). Covers whatever path {@code Optimizer.of}
+   * takes on the backend: a fused kernel, a staged update, or op by op.
+   */
+  @TestFactory
+  @DisplayName("CLASSIC-05 every optimizer: in-place steps equal functional steps")
+  Stream<DynamicTest> everyOptimizer() {
+    List<List<OptimizerCases.Case>> families = List.of(OptimizerCases.sgdCases(),
+        OptimizerCases.adamCases(), OptimizerCases.adamwCases(), OptimizerCases.rmspropCases(),
+        OptimizerCases.nadamCases(), OptimizerCases.radamCases(), OptimizerCases.adamaxCases(),
+        OptimizerCases.adagradCases(), OptimizerCases.adadeltaCases(), OptimizerCases.lionCases(),
+        OptimizerCases.lambCases(), OptimizerCases.adaBeliefCases(), OptimizerCases.adanCases());
+    List<DynamicTest> tests = new ArrayList<>();
+    int n = 0;
+    for (List<OptimizerCases.Case> family : families) {
+      for (OptimizerCases.Case c : family) {
+        GradientTransformation t = c.optimizer().apply(0.01);
+        String name = String.format("CLASSIC-05-%02d %s %s", ++n,
+            c.options().apply(0.01).getClass().getEnclosingClass().getSimpleName(), c.label());
+        tests.add(DynamicTest.dynamicTest(name, () -> inPlaceMatches(t, name)));
+      }
+    }
+    return tests.stream();
+  }
+
+  private void inPlaceMatches(GradientTransformation t, String name) {
+    TensorOps ops = backend().ops();
+    try (Scope scope = backend().scope()) {
+      Map<String, Tensor> classic = params(ops, DType.FLOAT32);
+      Object functional = params(ops, DType.FLOAT32);
+      Object state = t.init(functional);
+      try (Optimizer opt = Optimizer.of(backend(), t, classic)) {
+        for (int step = 0; step < 5; step++) {
+          try (Scope s = backend().scope()) {
+            opt.step(grads(ops, classic));
+          }
+          @SuppressWarnings("unchecked")
+          Step<Object> out = t.update(grads(ops, (Map<String, Tensor>) functional), state,
+              functional);
+          functional = Updates.apply(functional, out.updates());
+          state = out.state();
+        }
+        List<Object> f = Trees.leaves(functional);
+        List<Object> c = Trees.leaves(classic);
+        for (int i = 0; i < f.size(); i++) {
+          double[] want = ops.toDoubleArray((Tensor) f.get(i));
+          double[] got = ops.toDoubleArray((Tensor) c.get(i));
+          for (int k = 0; k < want.length; k++) {
+            assertEquals(want[k], got[k], 1e-5 * Math.max(1, Math.abs(want[k])),
+                name + ": leaf " + i + "[" + k + "] after 5 steps");
+          }
+        }
+      }
     }
   }
 }
