@@ -26,6 +26,10 @@ import org.tensorflow.op.RawCustomGradient;
  * <p>A rule that fails inside the native callback cannot throw through TensorFlow's C++ code:
  * the failure is kept for the thread and rethrown by {@link #rethrowPending} after {@code
  * addGradients} returns, and the rule returns zeros meanwhile.
+ *
+ * <p>A rule must not read static shapes ({@code Output.shape()}): {@code addGradients} holds the
+ * graph's native lock while it calls the rules, and {@code TF_GraphGetTensorNumDims} takes that
+ * lock again, so the thread deadlocks. Rules get shapes from {@code Shape} ops instead.
  */
 final class SecondOrderGradients {
   /** The gradient of an op with respect to each of its inputs. */
@@ -101,18 +105,13 @@ final class SecondOrderGradients {
       return new Output<?>[] {b.op("EluGrad", g.get(0), y), gy};
     });
     RULES.put("BiasAddGrad", (b, op, g) -> {
-      // BiasAddGrad sums dy over every axis but the channel axis: its gradient broadcasts back
+      // BiasAddGrad sums dy over every axis but the channel axis: its gradient broadcasts g back
+      // along that axis, which is BiasAdd(0, g) in the same data format (rank-agnostic, and no
+      // static shape is read: see the class comment)
       Output<?> dy = op.input(0);
       String format = op.attributes().getAttrString("data_format");
-      Output<?> grad = g.get(0);
-      if (format.equals("NCHW")) {
-        int rank = dy.shape().numDimensions();
-        long[] dims = new long[rank];
-        java.util.Arrays.fill(dims, 1);
-        dims[1] = -1;
-        grad = b.reshape(grad, dims);
-      }
-      return new Output<?>[] {b.op("BroadcastTo", grad, b.op("Shape", dy))};
+      return new Output<?>[] {
+          b.op("BiasAdd", x -> x.setAttr("data_format", format), zeros(b, dy), g.get(0))};
     });
     RULES.put("MaxPoolGrad", (b, op, g) -> new Output<?>[] {
         zeros(b, op.input(0)), zeros(b, op.input(1)),
@@ -138,15 +137,26 @@ final class SecondOrderGradients {
             op.input(3))});
     RULES.put("SparseSoftmaxCrossEntropyWithLogits", (b, op, g) -> {
       // loss_i = logsumexp(x_i) - x_i[label_i]: d loss_i / d x_i = softmax(x_i) - onehot(label_i),
-      // rebuilt from differentiable ops (the fused op's own backprop output has no gradient)
+      // rebuilt from differentiable ops so that it can be differentiated again
       Output<?> logits = op.input(0);
       Output<?> labels = op.input(1);
-      long classes = logits.shape().get(logits.shape().numDimensions() - 1);
-      Output<?> oneHot = b.op("OneHot", x -> x.setAttr("axis", -1L), labels,
-          b.int32s((int) classes), constLike(b, 1, logits), constLike(b, 0, logits));
+      // the class count from the Shape op: logits.shape() would deadlock, see the class comment
+      Output<?> classes = b.op("StridedSlice", x -> x.setAttr("shrink_axis_mask", 1L),
+          b.op("Shape", logits), b.int32s(-1), b.int32s(0), b.int32s(1));
+      Output<?> oneHot = b.op("OneHot", x -> x.setAttr("axis", -1L), labels, classes,
+          constLike(b, 1, logits), constLike(b, 0, logits));
       Output<?> probabilities = b.op("Softmax", logits);
       Output<?> column = b.op("ExpandDims", g.get(0), b.int32s(-1));
       Output<?> gLogits = b.op("Mul", column, b.op("Sub", probabilities, oneHot));
+      // output 1, the backprop softmax - onehot, when it is used: its vector-Jacobian product is
+      // p (G - sum(G p, -1)); an unused output arrives as ZerosLike
+      Output<?> gradBackprop = g.size() > 1 ? g.get(1) : null;
+      if (gradBackprop != null && !gradBackprop.op().type().equals("ZerosLike")) {
+        Output<?> dot = b.op("Sum", x -> x.setAttr("keep_dims", true),
+            b.op("Mul", gradBackprop, probabilities), b.int32s(-1));
+        gLogits = b.op("Add", gLogits,
+            b.op("Mul", probabilities, b.op("Sub", gradBackprop, dot)));
+      }
       return new Output<?>[] {gLogits, zeros(b, labels)};
     });
   }
@@ -201,6 +211,7 @@ final class SecondOrderGradients {
    */
   static synchronized List<String> registerOnce() {
     if (adapter == null) {
+      NativeLogging.quiet();
       adapter = RawCustomGradient.adapter(SecondOrderGradients::dispatch);
       List<String> done = new ArrayList<>();
       for (String type : RULES.keySet()) {

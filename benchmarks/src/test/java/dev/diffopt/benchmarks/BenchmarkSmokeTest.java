@@ -59,10 +59,29 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void metaStepPrintsEveryMetricAndPassesItsChecks() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    boolean ok;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      ok = MetaStepBenchmark.run(new MetaStepBenchmark.Config(2, 1, 0, 1), out);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(ok, output);
+    assertTrue(output.contains("# check new meta-parameters: ") && !output.contains("FAILED"),
+        output);
+    assertEquals(List.of("meta_step_graph_build_ms_tensorflow",
+        "meta_step_first_run_ms_tensorflow", "meta_step_ms_tensorflow", "meta_step_ms_djl",
+        "meta_step_speedup_tensorflow_vs_djl"), metricNames(output), output);
+  }
+
+  @Test
   void parsesOptionsAndRejectsUnknownOnes() {
     assertEquals(new AdamBenchmark.Config(4, 400, 0, 2),
         AdamBenchmark.Config.parse("--tensors=4 --elements=400", "", "--warmup=0", "--rounds=2"));
     assertEquals(AdamBenchmark.Config.DEFAULT, AdamBenchmark.Config.parse(""));
+    assertEquals(new MetaStepBenchmark.Config(3, 2, 0, 4),
+        MetaStepBenchmark.Config.parse("--tasks=3 --inner-steps=2 --warmup=0 --rounds=4"));
+    assertEquals(MetaStepBenchmark.Config.DEFAULT, MetaStepBenchmark.Config.parse());
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> TreeBenchmark.Config.parse("--iterations=3"));
     assertTrue(e.getMessage().contains("--iterations"), e.getMessage());
