@@ -4,6 +4,7 @@
 #   benchmarks/run.sh adam [--tensors=100 --elements=10000000 --warmup=15 --rounds=60]
 #   benchmarks/run.sh tree [--warmup=200000 --batches=300 --batch-us=2000]
 #   benchmarks/run.sh meta-step [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
+#   benchmarks/run.sh maml [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
 #
 # Extra Maven flags (e.g. -o for offline) go in MVN_ARGS; the benchmark JVM's heap in BENCH_HEAP.
 # The benchmark JVM runs with --add-modules jdk.incubator.vector, one intra-op and one inter-op
@@ -12,13 +13,14 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 adam|tree|meta-step [--option=value ...]" >&2
+  echo "usage: $0 adam|tree|meta-step|maml [--option=value ...]" >&2
   exit 2
 }
 
 [ $# -ge 1 ] || usage
 case "$1" in
   adam) main=dev.diffopt.benchmarks.AdamBenchmark ;;
+  maml) main=dev.diffopt.benchmarks.MamlBenchmark ;;
   tree) main=dev.diffopt.benchmarks.TreeBenchmark ;;
   meta-step) main=dev.diffopt.benchmarks.MetaStepBenchmark ;;
   -h|--help) usage ;;
@@ -29,7 +31,7 @@ shift
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true TF_CPP_MIN_LOG_LEVEL=2
 
-# package (not verify): builds api, backend-djl, backend-tensorflow and benchmarks with -am; no
+# package (not verify): builds api, backend-djl, backend-tensorflow, examples and benchmarks with -am; no
 # test is run, and the bench profile runs the chosen main class in a fresh JVM at the end of the
 # benchmarks module.
 # shellcheck disable=SC2086

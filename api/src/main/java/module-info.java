@@ -18,6 +18,10 @@ module dev.diffopt.api {
   exports dev.diffopt.optim.fused;
   exports dev.diffopt.guice;
   exports dev.diffopt.checkpoint;
+  exports dev.diffopt.linalg;
+  exports dev.diffopt.implicit;
+  exports dev.diffopt.zeroorder;
+  exports dev.diffopt.meta;
 
   uses dev.diffopt.spi.BackendProvider;
 }

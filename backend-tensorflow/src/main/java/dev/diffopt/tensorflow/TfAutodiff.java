@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
+import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 
@@ -126,10 +127,10 @@ final class TfAutodiff implements Autodiff {
    */
   private static TfTensor[] gradients(Trace trace, Output<?>[] ys, TfTensor[] xs,
       Output<?>[] seeds, boolean createGraph) {
-    Set<GraphOperation> reachable = ancestors(ys);
+    Set<String> reachable = ancestors(trace.graph, ys);
     List<Output<?>> wanted = new ArrayList<>();
     for (TfTensor x : xs) {
-      if (reachable.contains((GraphOperation) x.symbol().op())) {
+      if (reachable.contains(x.symbol().op().name())) {
         wanted.add(x.symbol());
       }
     }
@@ -142,7 +143,7 @@ final class TfAutodiff implements Autodiff {
     for (int i = 0; i < xs.length; i++) {
       Output<?> x = xs[i].symbol();
       boolean used = next < wanted.size() && wanted.get(next) == x;
-      Output<?> gi = used && g[next] != null ? g[next] : trace.builder.op("ZerosLike", x);
+      Output<?> gi = used && hasGradient(g[next]) ? g[next] : trace.builder.op("ZerosLike", x);
       if (used) {
         next++;
       }
@@ -154,18 +155,36 @@ final class TfAutodiff implements Autodiff {
     return out;
   }
 
-  /** Every operation that {@code ys} depend on through data inputs, including their own. */
-  private static Set<GraphOperation> ancestors(Output<?>[] ys) {
-    Set<GraphOperation> seen = new HashSet<>();
-    Deque<GraphOperation> work = new ArrayDeque<>();
+  /**
+   * Whether {@code addGradients} gave a gradient: for an input reached only through ops without
+   * a gradient path (e.g. {@code StopGradient}) it returns an output whose operation is null.
+   */
+  private static boolean hasGradient(Output<?> g) {
+    if (g == null) {
+      return false;
+    }
+    org.tensorflow.internal.c_api.TF_Operation handle =
+        ((GraphOperation) g.op()).getUnsafeNativeHandle();
+    return handle != null && !handle.isNull();
+  }
+
+  /**
+   * The names of every operation that {@code ys} depend on through data inputs, including their
+   * own. Operations are tracked by name and looked up in the graph afresh: the wrappers that
+   * {@code GraphOperation.input} returns hold native handles that TensorFlow Java may release.
+   */
+  private static Set<String> ancestors(Graph graph, Output<?>[] ys) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> work = new ArrayDeque<>();
     for (Output<?> y : ys) {
-      work.push((GraphOperation) y.op());
+      work.push(y.op().name());
     }
     while (!work.isEmpty()) {
-      GraphOperation op = work.pop();
-      if (seen.add(op)) {
+      String name = work.pop();
+      if (seen.add(name)) {
+        GraphOperation op = graph.operationOrThrow(name);
         for (int i = 0; i < op.numInputs(); i++) {
-          work.push((GraphOperation) op.input(i).op());
+          work.push(op.input(i).op().name());
         }
       }
     }

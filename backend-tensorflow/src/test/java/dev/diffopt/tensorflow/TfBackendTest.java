@@ -180,4 +180,15 @@ class TfBackendTest {
     double[] expected = {1 - Math.pow(Math.tanh(0.2), 2), 1 - Math.pow(Math.tanh(-0.4), 2)};
     assertArrayEquals(expected, t.toDoubleArray(), 1e-15);
   }
+
+  @Test
+  @DisplayName("TF-GRAD-02 a parameter reached only through stopGradient gets zeros, not an error")
+  void gradientOnlyThroughStopGradient() {
+    Tensor x = vector(1, 2);
+    List<Tensor> g = BACKEND.autodiff().grad((List<Tensor> p) -> {
+      Tensor s = BACKEND.autodiff().stopGradient(p.get(0));
+      return ops.sum(ops.mul(s, s));
+    }, List.of(x));
+    assertArrayEquals(new double[] {0, 0}, g.get(0).toDoubleArray(), 0);
+  }
 }

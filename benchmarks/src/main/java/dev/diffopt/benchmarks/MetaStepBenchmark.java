@@ -3,10 +3,11 @@ package dev.diffopt.benchmarks;
 import dev.diffopt.Backends;
 import dev.diffopt.autodiff.Autodiff;
 import dev.diffopt.autodiff.ValueAndGrad;
+import dev.diffopt.examples.Maml;
+import dev.diffopt.examples.Mlp;
+import dev.diffopt.examples.Sinusoid;
 import dev.diffopt.spi.Backend;
-import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Scope;
-import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.tensorflow.StagedFunction;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
@@ -46,17 +46,13 @@ import java.util.function.Function;
  */
 public final class MetaStepBenchmark {
   /** The layer sizes of the MLP. */
-  static final int[] LAYERS = {1, 40, 40, 1};
+  static final int[] LAYERS = Mlp.LAYERS;
   /** Support points per task. */
   static final int SUPPORT = 10;
   /** Query points per task. */
   static final int QUERY = 10;
   static final double INNER_LR = 0.01;
   static final double META_LR = 0.001;
-  static final double AMPLITUDE_MIN = 0.1;
-  static final double AMPLITUDE_MAX = 5;
-  static final double X_MIN = -5;
-  static final double X_MAX = 5;
   static final long TASK_SEED = 2024;
   static final long INIT_SEED = 7;
   /** New meta-parameters and meta-loss: {@code |a − b| ≤ ATOL + RTOL·|b|} (float32). */
@@ -120,110 +116,6 @@ public final class MetaStepBenchmark {
     System.exit(ok ? 0 : 1);
   }
 
-  /** The tasks as doubles: per task its support and query inputs and targets, {@code n × 1}. */
-  record TaskData(double[] xs, double[] ys, double[] xq, double[] yq) {}
-
-  /**
-   * Draws {@code count} sinusoid tasks, seeded.
-   *
-   * @param count the number of tasks
-   * @param seed the seed
-   * @return the tasks
-   */
-  static List<TaskData> sinusoidTasks(int count, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    List<TaskData> tasks = new ArrayList<>(count);
-    for (int t = 0; t < count; t++) {
-      double amplitude = random.nextDouble(AMPLITUDE_MIN, AMPLITUDE_MAX);
-      double phase = random.nextDouble(0, Math.PI);
-      double[] xs = new double[SUPPORT];
-      double[] ys = new double[SUPPORT];
-      double[] xq = new double[QUERY];
-      double[] yq = new double[QUERY];
-      for (int i = 0; i < SUPPORT; i++) {
-        xs[i] = random.nextDouble(X_MIN, X_MAX);
-        ys[i] = amplitude * Math.sin(xs[i] - phase);
-      }
-      for (int i = 0; i < QUERY; i++) {
-        xq[i] = random.nextDouble(X_MIN, X_MAX);
-        yq[i] = amplitude * Math.sin(xq[i] - phase);
-      }
-      tasks.add(new TaskData(xs, ys, xq, yq));
-    }
-    return tasks;
-  }
-
-  /**
-   * The initial meta-parameters as doubles, {@code [W1, b1, W2, b2, W3, b3]}: weights from a
-   * seeded normal scaled by {@code 1/sqrt(in)}, biases from a normal scaled by 0.1.
-   *
-   * @param seed the seed
-   * @return per parameter its values (row-major)
-   */
-  static List<double[]> initialParams(long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    List<double[]> params = new ArrayList<>();
-    for (int l = 0; l + 1 < LAYERS.length; l++) {
-      double[] w = new double[LAYERS[l] * LAYERS[l + 1]];
-      double scale = 1 / Math.sqrt(LAYERS[l]);
-      for (int i = 0; i < w.length; i++) {
-        w[i] = random.nextGaussian() * scale;
-      }
-      double[] b = new double[LAYERS[l + 1]];
-      for (int i = 0; i < b.length; i++) {
-        b[i] = random.nextGaussian() * 0.1;
-      }
-      params.add(w);
-      params.add(b);
-    }
-    return params;
-  }
-
-  /** The shape of parameter {@code i} of {@link #initialParams}. */
-  private static Shape paramShape(int i) {
-    int l = i / 2;
-    return i % 2 == 0 ? Shape.of(LAYERS[l], LAYERS[l + 1]) : Shape.of(LAYERS[l + 1]);
-  }
-
-  /** Float32 tensors of the given doubles on {@code ops}. */
-  static List<Tensor> paramTensors(TensorOps ops, List<double[]> values) {
-    List<Tensor> out = new ArrayList<>(values.size());
-    for (int i = 0; i < values.size(); i++) {
-      out.add(ops.fromDoubles(values.get(i), paramShape(i), DType.FLOAT32));
-    }
-    return out;
-  }
-
-  /** The tasks as float32 tensors on {@code ops}: per task {@code {xs, ys, xq, yq}}. */
-  static List<Map<String, Tensor>> taskTensors(TensorOps ops, List<TaskData> tasks) {
-    List<Map<String, Tensor>> out = new ArrayList<>(tasks.size());
-    for (TaskData t : tasks) {
-      out.add(Map.of(
-          "xs", ops.fromDoubles(t.xs(), Shape.of(SUPPORT, 1), DType.FLOAT32),
-          "ys", ops.fromDoubles(t.ys(), Shape.of(SUPPORT, 1), DType.FLOAT32),
-          "xq", ops.fromDoubles(t.xq(), Shape.of(QUERY, 1), DType.FLOAT32),
-          "yq", ops.fromDoubles(t.yq(), Shape.of(QUERY, 1), DType.FLOAT32)));
-    }
-    return out;
-  }
-
-  /** The MLP: {@code h @ W + b} per layer, ReLU on every layer but the last. */
-  static Tensor forward(TensorOps ops, List<Tensor> params, Tensor x) {
-    Tensor h = x;
-    for (int l = 0; l < params.size(); l += 2) {
-      h = ops.add(ops.matmul(h, params.get(l)), params.get(l + 1));
-      if (l + 2 < params.size()) {
-        h = ops.relu(h);
-      }
-    }
-    return h;
-  }
-
-  /** The mean squared error over all elements. */
-  static Tensor mse(TensorOps ops, Tensor prediction, Tensor target) {
-    return ops.mean(ops.square(ops.sub(prediction, target)));
-  }
-
   /**
    * One MAML meta-step as one tree-to-tree function. Its input is {@code {"params": [W1, b1, ...],
    * "tasks": [{xs, ys, xq, yq}, ...]}}: everything it reads is an input, nothing is captured. Its
@@ -249,14 +141,14 @@ public final class MetaStepBenchmark {
           Tensor ys = task.get("ys");
           List<Tensor> p = meta;
           for (int k = 0; k < innerSteps; k++) {
-            List<Tensor> g = ad.grad(q -> mse(ops, forward(ops, q, xs), ys), p, true);
+            List<Tensor> g = ad.grad(q -> Mlp.loss(ops, q, xs, ys), p, true);
             List<Tensor> next = new ArrayList<>(p.size());
             for (int i = 0; i < p.size(); i++) {
               next.add(ops.sub(p.get(i), ops.mul(g.get(i), INNER_LR)));
             }
             p = next;
           }
-          Tensor query = mse(ops, forward(ops, p, task.get("xq")), task.get("yq"));
+          Tensor query = Mlp.loss(ops, p, task.get("xq"), task.get("yq"));
           total = total == null ? query : ops.add(total, query);
         }
         return ops.mul(total, 1.0 / tasks.size());
@@ -288,8 +180,8 @@ public final class MetaStepBenchmark {
         LAYERS[0], LAYERS[1], LAYERS[2], LAYERS[3], config.tasks(), SUPPORT, QUERY,
         config.innerSteps(), INNER_LR, META_LR, config.warmup(), config.rounds());
 
-    List<TaskData> taskData = sinusoidTasks(config.tasks(), TASK_SEED);
-    List<double[]> init = initialParams(INIT_SEED);
+    List<Sinusoid.Task> taskData = Sinusoid.sample(config.tasks(), SUPPORT, QUERY, TASK_SEED);
+    List<double[]> init = Mlp.initialParams(INIT_SEED);
     Function<Map<String, Object>, Map<String, Object>> tfStep =
         tf.stage(metaStep(tf, config.innerSteps()));
     Function<Map<String, Object>, Map<String, Object>> djlStep =
@@ -300,55 +192,38 @@ public final class MetaStepBenchmark {
     }
 
     try (Scope outer = Scope.open()) {
-      List<Map<String, Tensor>> tfTasks = taskTensors(tf.ops(), taskData);
-      List<Map<String, Tensor>> djlTasks = taskTensors(djl.ops(), taskData);
+      List<Map<String, Tensor>> tfTasks = Maml.taskTensors(tf.ops(), taskData);
+      List<Map<String, Tensor>> djlTasks = Maml.taskTensors(djl.ops(), taskData);
 
       // the check: one step from the same meta-parameters on both backends (this call also
       // traces the TensorFlow graph, so the build and first-run times come from it)
       boolean ok;
       try (Scope check = Scope.open()) {
         Map<String, Object> a =
-            tfStep.apply(Map.of("params", paramTensors(tf.ops(), init), "tasks", tfTasks));
+            tfStep.apply(Map.of("params", Mlp.tensors(tf.ops(), init), "tasks", tfTasks));
         long buildNanos = staged.lastBuildNanos();
         long firstRunNanos = staged.lastFirstRunNanos();
         Map<String, Object> b =
-            djlStep.apply(Map.of("params", paramTensors(djl.ops(), init), "tasks", djlTasks));
+            djlStep.apply(Map.of("params", Mlp.tensors(djl.ops(), init), "tasks", djlTasks));
         report.note("tensorflow graph: traced in %.1f ms, first run %.1f ms",
             Report.ms(buildNanos), Report.ms(firstRunNanos));
-        double lossA = ((Tensor) a.get("loss")).item();
-        double lossB = ((Tensor) b.get("loss")).item();
-        double lossErr = Math.abs(lossA - lossB);
-        boolean lossOk = Double.isFinite(lossA) && lossErr <= ATOL + RTOL * Math.abs(lossB);
-        report.note("check meta-loss: tensorflow %.6f, djl %.6f, |diff| %.2e (tolerance %.0e +"
-            + " %.0e*|djl|): %s", lossA, lossB, lossErr, ATOL, RTOL, lossOk ? "ok" : "FAILED");
-        ok = lossOk;
-        ok &= checkGrad(report, leaves(a.get("grad")), leaves(b.get("grad")));
-        ok &= checkParams(report, leaves(a.get("params")), leaves(b.get("params")), init);
+        ok = checkLoss(report, ((Tensor) a.get("loss")).item(), ((Tensor) b.get("loss")).item());
+        ok &= checkGrad(report, values(a.get("grad")), values(b.get("grad")));
+        ok &= checkParams(report, values(a.get("params")), values(b.get("params")), init);
         report.metric("meta_step_graph_build_ms_tensorflow", Report.ms(buildNanos), 1, "ms");
         report.metric("meta_step_first_run_ms_tensorflow", Report.ms(firstRunNanos), 1, "ms");
       }
 
       // the timing: each backend advances its own meta-parameters, one scope per step
-      List<List<Tensor>> tfParams = new ArrayList<>(List.of(paramTensors(tf.ops(), init)));
-      List<List<Tensor>> djlParams = new ArrayList<>(List.of(paramTensors(djl.ops(), init)));
+      List<List<Tensor>> tfParams = new ArrayList<>(List.of(Mlp.tensors(tf.ops(), init)));
+      List<List<Tensor>> djlParams = new ArrayList<>(List.of(Mlp.tensors(djl.ops(), init)));
       List<Harness.Variant> variants = List.of(
           new Harness.Variant("tensorflow", () -> advance(tf, outer, tfStep, tfParams, tfTasks)),
           new Harness.Variant("djl", () -> advance(djl, outer, djlStep, djlParams, djlTasks)));
       Map<String, Harness.Stats> stats =
           Harness.roundRobin(variants, config.warmup(), config.rounds());
 
-      report.note("%-10s %10s %10s %10s %10s", "backend", "median ms", "min ms", "p90 ms",
-          "max ms");
-      for (Map.Entry<String, Harness.Stats> e : stats.entrySet()) {
-        Harness.Stats s = e.getValue();
-        report.note("%-10s %10.3f %10.3f %10.3f %10.3f", e.getKey(), Report.ms(s.median()),
-            Report.ms(s.min()), Report.ms(s.p90()), Report.ms(s.max()));
-      }
-      int graphs = staged.graphCount();
-      boolean graphsOk = graphs == 1;
-      report.note("check tensorflow graphs traced for %d steps: %d (expected 1, no re-tracing): %s",
-          1 + config.warmup() + config.rounds(), graphs, graphsOk ? "ok" : "FAILED");
-      ok &= graphsOk;
+      ok &= tableAndGraphCheck(report, stats, staged, 1 + config.warmup() + config.rounds());
 
       double tTf = stats.get("tensorflow").median();
       double tDjl = stats.get("djl").median();
@@ -384,37 +259,80 @@ public final class MetaStepBenchmark {
     return (List<Tensor>) tree;
   }
 
+  /**
+   * Writes the table of median, min, p90 and max per variant, and checks that TensorFlow traced
+   * one graph for all the steps.
+   *
+   * @return whether exactly one graph was traced
+   */
+  static boolean tableAndGraphCheck(
+      Report report, Map<String, Harness.Stats> stats, StagedFunction<?, ?> staged, int steps) {
+    report.note("%-16s %10s %10s %10s %10s", "variant", "median ms", "min ms", "p90 ms",
+        "max ms");
+    for (Map.Entry<String, Harness.Stats> e : stats.entrySet()) {
+      Harness.Stats s = e.getValue();
+      report.note("%-16s %10.3f %10.3f %10.3f %10.3f", e.getKey(), Report.ms(s.median()),
+          Report.ms(s.min()), Report.ms(s.p90()), Report.ms(s.max()));
+    }
+    int graphs = staged.graphCount();
+    boolean ok = graphs == 1;
+    report.note("check tensorflow graphs traced for %d steps: %d (expected 1, no re-tracing): %s",
+        steps, graphs, ok ? "ok" : "FAILED");
+    return ok;
+  }
+
+  /** The tensors of a list as host doubles. */
+  private static List<double[]> values(Object tree) {
+    List<double[]> out = new ArrayList<>();
+    for (Tensor t : leaves(tree)) {
+      out.add(t.toDoubleArray());
+    }
+    return out;
+  }
+
+  /** The meta-losses agree: {@code |a − b| ≤ ATOL + RTOL·|b|}, and are finite. */
+  static boolean checkLoss(Report report, double a, double b) {
+    double err = Math.abs(a - b);
+    boolean ok = Double.isFinite(a) && err <= ATOL + RTOL * Math.abs(b);
+    report.note("check meta-loss: tensorflow %.6f, djl %.6f, |diff| %.2e (tolerance %.0e +"
+        + " %.0e*|djl|): %s", a, b, err, ATOL, RTOL, ok ? "ok" : "FAILED");
+    return ok;
+  }
+
   /** The meta-gradients agree: {@code max |a − b| ≤ GRAD_RTOL · max |b|}, and are not zero. */
-  private static boolean checkGrad(Report report, List<Tensor> a, List<Tensor> b) {
+  static boolean checkGrad(Report report, List<double[]> a, List<double[]> b) {
     double maxErr = 0;
     double maxAbs = 0;
-    for (int i = 0; i < b.size(); i++) {
-      double[] x = a.get(i).toDoubleArray();
-      double[] y = b.get(i).toDoubleArray();
-      for (int k = 0; k < y.length; k++) {
+    boolean ok = a.size() == b.size();
+    for (int i = 0; ok && i < b.size(); i++) {
+      double[] x = a.get(i);
+      double[] y = b.get(i);
+      ok = x.length == y.length;
+      for (int k = 0; ok && k < y.length; k++) {
         maxErr = Math.max(maxErr, Math.abs(x[k] - y[k]));
         maxAbs = Math.max(maxAbs, Math.abs(y[k]));
       }
     }
-    boolean ok = maxAbs > 0 && Double.isFinite(maxErr) && maxErr <= GRAD_RTOL * maxAbs;
+    ok &= maxAbs > 0 && Double.isFinite(maxErr) && maxErr <= GRAD_RTOL * maxAbs;
     report.note("check meta-gradient: max |tensorflow - djl| = %.2e, max |djl| = %.2e (tolerance"
         + " %.0e*max|djl|): %s", maxErr, maxAbs, GRAD_RTOL, ok ? "ok" : "FAILED");
     return ok;
   }
 
   /**
-   * The new meta-parameters agree: {@code |a − b| ≤ ATOL + RTOL·|b|} everywhere, with the same
-   * shapes, and the step moved them.
+   * The new meta-parameters agree: {@code |a − b| ≤ ATOL + RTOL·|b|} everywhere, with the sizes of
+   * the MLP's parameters, and the step moved them.
    */
-  private static boolean checkParams(
-      Report report, List<Tensor> a, List<Tensor> b, List<double[]> init) {
+  static boolean checkParams(
+      Report report, List<double[]> a, List<double[]> b, List<double[]> init) {
     double maxErr = 0;
     double maxMove = 0;
     boolean ok = a.size() == b.size() && a.size() == init.size();
     for (int i = 0; ok && i < b.size(); i++) {
-      ok = a.get(i).shape().equals(paramShape(i)) && b.get(i).shape().equals(paramShape(i));
-      double[] x = a.get(i).toDoubleArray();
-      double[] y = b.get(i).toDoubleArray();
+      double[] x = a.get(i);
+      double[] y = b.get(i);
+      long size = Mlp.paramShape(i).size();
+      ok = x.length == size && y.length == size;
       for (int k = 0; ok && k < y.length; k++) {
         double err = Math.abs(x[k] - y[k]);
         maxErr = Math.max(maxErr, err);

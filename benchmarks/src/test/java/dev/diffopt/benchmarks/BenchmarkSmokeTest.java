@@ -29,15 +29,22 @@ class BenchmarkSmokeTest {
     return names;
   }
 
-  @Test
-  void adamPrintsEveryMetricAndPassesItsChecks() {
+  /** Runs a benchmark into a string; asserts that its correctness checks passed. */
+  private static String runChecked(java.util.function.Predicate<PrintStream> benchmark) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     boolean ok;
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      ok = AdamBenchmark.run(new AdamBenchmark.Config(3, 3001, 1, 3), out);
+      ok = benchmark.test(out);
     }
     String output = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(ok, output);
+    return output;
+  }
+
+  @Test
+  void adamPrintsEveryMetricAndPassesItsChecks() {
+    String output =
+        runChecked(out -> AdamBenchmark.run(new AdamBenchmark.Config(3, 3001, 1, 3), out));
     assertEquals(List.of("adam_fused_active", "adam_fused_ms", "adam_opbyop_ms", "adam_djl_ms",
         "copy_ms", "adam_fused_speedup_vs_djl", "adam_opbyop_speedup_vs_djl",
         "adam_fused_bandwidth_gbs", "copy_bandwidth_gbs", "adam_fused_bandwidth_fraction"),
@@ -46,13 +53,8 @@ class BenchmarkSmokeTest {
 
   @Test
   void treePrintsEveryMetricAndPassesItsChecks() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    boolean ok;
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      ok = TreeBenchmark.run(new TreeBenchmark.Config(100, 3, 100), out);
-    }
-    String output = bytes.toString(StandardCharsets.UTF_8);
-    assertTrue(ok, output);
+    String output =
+        runChecked(out -> TreeBenchmark.run(new TreeBenchmark.Config(100, 3, 100), out));
     assertEquals(List.of("tree_roundtrip_us_map100", "tree_roundtrip_us_nested1000",
         "tree_speedup_vs_optree_map100", "tree_speedup_vs_optree_nested1000"),
         metricNames(output), output);
@@ -60,18 +62,24 @@ class BenchmarkSmokeTest {
 
   @Test
   void metaStepPrintsEveryMetricAndPassesItsChecks() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    boolean ok;
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      ok = MetaStepBenchmark.run(new MetaStepBenchmark.Config(2, 1, 0, 1), out);
-    }
-    String output = bytes.toString(StandardCharsets.UTF_8);
-    assertTrue(ok, output);
+    String output =
+        runChecked(out -> MetaStepBenchmark.run(new MetaStepBenchmark.Config(2, 1, 0, 1), out));
     assertTrue(output.contains("# check new meta-parameters: ") && !output.contains("FAILED"),
         output);
     assertEquals(List.of("meta_step_graph_build_ms_tensorflow",
         "meta_step_first_run_ms_tensorflow", "meta_step_ms_tensorflow", "meta_step_ms_djl",
         "meta_step_speedup_tensorflow_vs_djl"), metricNames(output), output);
+  }
+
+  @Test
+  void mamlPrintsEveryMetricAndPassesItsChecks() {
+    String output =
+        runChecked(out -> MamlBenchmark.run(new MetaStepBenchmark.Config(2, 1, 0, 1), out));
+    assertTrue(output.contains("quoted from the issue, not measured here") && !output.contains(
+        "FAILED"), output);
+    assertEquals(List.of("maml_graph_build_ms_tensorflow", "maml_meta_step_ms",
+        "maml_meta_step_ms_first_order", "maml_meta_step_ms_tensorflow",
+        "maml_speedup_vs_torchopt_quoted"), metricNames(output), output);
   }
 
   @Test

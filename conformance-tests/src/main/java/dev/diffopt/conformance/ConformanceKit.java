@@ -101,6 +101,46 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** Differentiable inner optimizers: meta-gradients, first-order mode, state utilities. */
+  @Nested
+  @DisplayName("meta: differentiable meta-optimizers against finite differences")
+  class MetaOptimizers extends MetaOptimizerSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Zero-order gradient estimators against analytic gradients of quadratics. */
+  @Nested
+  @DisplayName("zeroorder: naive, antithetic and forward estimators against analytic gradients")
+  class ZeroOrder extends ZeroOrderSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** Linear solvers over trees and implicit differentiation. */
+  @Nested
+  @DisplayName("implicit: linear solvers and implicit meta-gradients against references")
+  class Implicit extends ImplicitSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
+  /** The golden cases of TorchOpt's linear solvers and implicit differentiation. */
+  @Nested
+  @DisplayName("golden: TorchOpt linear solvers and implicit differentiation")
+  class GoldenLinalg extends dev.diffopt.conformance.golden.GoldenLinalgSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** Bad input gives clear exceptions. */
   @Nested
   @DisplayName("errors: bad input gives a clear exception")

@@ -1,6 +1,5 @@
 package dev.diffopt.examples;
 
-import dev.diffopt.Backends;
 import dev.diffopt.autodiff.Autodiff;
 import dev.diffopt.spi.Backend;
 import dev.diffopt.spi.Capability;
@@ -140,24 +139,8 @@ public final class MetaGradientDemo {
 
   /** Entry point; see the class documentation for options. */
   public static void main(String[] args) {
-    String name = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].isBlank()) {
-        continue; // an empty -Ddemo.args from the Maven profile
-      }
-      if (args[i].equals("--backend") && i + 1 < args.length) {
-        name = args[++i];
-      } else {
-        System.err.println("usage: MetaGradientDemo [--backend NAME]; unknown argument " + args[i]);
-        System.exit(2);
-      }
-    }
-    Backend backend = name == null ? Backends.get() : Backends.get(name);
-    if (!backend.has(Capability.HIGHER_ORDER) || !backend.has(Capability.FLOAT64)) {
-      System.err.println("backend '" + backend.name() + "' lacks HIGHER_ORDER or FLOAT64: "
-          + backend.capabilities());
-      System.exit(2);
-    }
+    Backend backend = ExampleArgs.backend("MetaGradientDemo", args, Capability.HIGHER_ORDER,
+        Capability.FLOAT64);
     System.out.println("diffopt meta-gradient demo on backend " + backend);
     System.exit(run(backend) ? 0 : 1);
   }

@@ -3,23 +3,21 @@ package dev.diffopt.conformance.golden;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.diffopt.conformance.BackendSuite;
+import dev.diffopt.autodiff.ValueAndGrad;
+import dev.diffopt.conformance.Mlp;
 import dev.diffopt.conformance.reference.Tolerance;
+import dev.diffopt.meta.MetaOptimizer;
 import dev.diffopt.schedule.Schedule;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
-import dev.diffopt.tensor.Scope;
+import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.transform.GradientTransformation;
 import dev.diffopt.transform.Step;
 import dev.diffopt.transform.Updates;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -31,37 +29,7 @@ import org.junit.jupiter.api.TestFactory;
  * inputs and use rtol 1e-4, atol 1e-5. With {@code -Ddiffopt.golden.dir=PATH} the files of that
  * folder run instead.
  */
-public abstract class GoldenSuite extends BackendSuite {
-  private static final List<DType> DTYPES = List.of(DType.FLOAT64, DType.FLOAT32);
-
-  private Stream<DynamicTest> cases(String file, BiConsumer<JsonObject, DType> run) {
-    Optional<List<JsonObject>> cases = GoldenData.cases(file);
-    if (cases.isEmpty()) {
-      return Stream.of(DynamicTest.dynamicTest(file + ": no cases", () -> Assumptions.abort(
-          "skipped: " + GoldenData.origin() + " has no " + file + ".json")));
-    }
-    List<DynamicTest> tests = new ArrayList<>();
-    for (JsonObject c : cases.get()) {
-      String id = c.get("id").getAsString();
-      for (DType dtype : DTYPES) {
-        tests.add(DynamicTest.dynamicTest(
-            id + " in " + dtype.name().toLowerCase(Locale.ROOT), () -> {
-              if (dtype == DType.FLOAT64) {
-                require(Capability.FLOAT64);
-              }
-              try (Scope scope = backend().scope()) {
-                run.accept(c, dtype);
-              }
-            }));
-      }
-    }
-    return tests.stream();
-  }
-
-  private static Tolerance tolerance(JsonObject c, DType dtype) {
-    return dtype == DType.FLOAT64 ? GoldenTrees.tolerance(c) : GoldenTrees.FLOAT32;
-  }
-
+public abstract class GoldenSuite extends GoldenCaseSuite {
   @TestFactory
   @DisplayName("GOLD-OPT torch.optim trajectories: params after every step")
   Stream<DynamicTest> optimizers() {
@@ -83,6 +51,68 @@ public abstract class GoldenSuite extends BackendSuite {
             tolerance(c, dtype), id + " (" + opt + ") after step " + (k + 1));
       }
     });
+  }
+
+  @TestFactory
+  @DisplayName("GOLD-META MAML meta-gradients through differentiable inner optimizers")
+  Stream<DynamicTest> meta() {
+    return cases("meta", (c, dtype) -> {
+      require(Capability.HIGHER_ORDER);
+      TensorOps ops = backend().ops();
+      String id = c.get("id").getAsString();
+      JsonObject model = c.getAsJsonObject("model");
+      if (!model.get("kind").getAsString().equals("mlp")) {
+        throw new IllegalArgumentException(id + ": unknown model kind " + model.get("kind"));
+      }
+      UnaryOperator<Tensor> activation = activation(ops, model.get("activation").getAsString());
+      String lossName = c.get("loss").getAsString();
+      GradientTransformation inner = GoldenCatalog.optimizer(
+          c.get("inner_optimizer").getAsString(), c.getAsJsonObject("inner_options"));
+      int steps = c.get("inner_steps").getAsInt();
+      @SuppressWarnings("unchecked")
+      List<Tensor> params = (List<Tensor>) GoldenTrees.decode(c.get("params"), ops, dtype);
+      JsonObject support = c.getAsJsonObject("support");
+      JsonObject query = c.getAsJsonObject("query");
+      Tensor xs = (Tensor) GoldenTrees.decode(support.get("x"), ops, dtype);
+      Tensor ys = (Tensor) GoldenTrees.decode(support.get("y"), ops, dtype);
+      Tensor xq = (Tensor) GoldenTrees.decode(query.get("x"), ops, dtype);
+      Tensor yq = (Tensor) GoldenTrees.decode(query.get("y"), ops, dtype);
+      ValueAndGrad<List<Tensor>> metaStep = backend().autodiff().valueAndGrad(theta -> {
+        MetaOptimizer<List<Tensor>> opt = MetaOptimizer.of(backend(), inner, theta);
+        for (int k = 0; k < steps; k++) {
+          opt.step(p -> loss(ops, lossName, Mlp.forward(ops, p, xs, activation), ys));
+        }
+        return loss(ops, lossName, Mlp.forward(ops, opt.params(), xq, activation), yq);
+      }, params, false);
+      Tolerance lossTolerance = tolerance(c, dtype);
+      // float32 meta-gradients: rtol 1e-3 (the golden README)
+      Tolerance gradTolerance = dtype == DType.FLOAT64 ? lossTolerance
+          : new Tolerance(1e-3, GoldenTrees.FLOAT32.atol());
+      GoldenTrees.assertClose(metaStep.value(),
+          ops.scalar(c.get("expected_query_loss").getAsDouble(), dtype), lossTolerance,
+          id + " query loss after " + steps + " inner steps");
+      GoldenTrees.assertClose(metaStep.grad(), GoldenTrees.decode(
+          c.get("expected_meta_gradient"), ops, dtype), gradTolerance, id + " meta-gradient");
+    });
+  }
+
+  /** The golden models' activations, applied on every layer but the last. */
+  private static UnaryOperator<Tensor> activation(TensorOps ops, String name) {
+    return switch (name) {
+      case "tanh" -> ops::tanh;
+      case "relu" -> ops::relu;
+      case "sigmoid" -> ops::sigmoid;
+      default -> throw new IllegalArgumentException("unknown activation " + name);
+    };
+  }
+
+  /** {@code mse}: mean squared error; {@code cross_entropy}: mean over rows of −Σ y·log_softmax. */
+  private static Tensor loss(TensorOps ops, String name, Tensor out, Tensor y) {
+    return switch (name) {
+      case "mse" -> Mlp.mse(ops, out, y);
+      case "cross_entropy" -> Mlp.crossEntropy(ops, out, y);
+      default -> throw new IllegalArgumentException("unknown loss " + name);
+    };
   }
 
   @TestFactory

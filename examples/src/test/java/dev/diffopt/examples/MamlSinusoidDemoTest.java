@@ -1,0 +1,127 @@
+package dev.diffopt.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.diffopt.Backends;
+import dev.diffopt.optim.Optimizers;
+import dev.diffopt.spi.Backend;
+import dev.diffopt.tensor.Scope;
+import dev.diffopt.tensor.Tensor;
+import dev.diffopt.transform.GradientTransformation;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MamlSinusoidDemoTest {
+  @BeforeAll
+  static void headless() {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private static MamlSinusoidDemo.Result shortRun(Path plot, String... extra) throws IOException {
+    String[] base = {"--iterations", "40", "--meta-batch", "5", "--test-tasks", "8", "--plot",
+        plot.toString()};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MamlSinusoidDemo.Result result;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      result = MamlSinusoidDemo.run(MamlSinusoidDemo.Config.parse(args), out, out);
+    }
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(output.contains("40/40 meta-loss"), output);
+    assertTrue(output.contains("baseline (joint regression)"), output);
+    for (double[] row : List.of(result.maml(), result.baseline())) {
+      assertEquals(3, row.length);
+      for (double v : row) {
+        assertTrue(Double.isFinite(v) && v > 0, output);
+      }
+    }
+    assertTrue(result.maml()[2] < result.maml()[0],
+        "10 adaptation steps must improve on the meta-learned initialization\n" + output);
+    BufferedImage image = ImageIO.read(plot.toFile());
+    assertNotNull(image, "not a readable image: " + plot);
+    assertTrue(image.getWidth() >= 800 && image.getHeight() >= 600, image.toString());
+    return result;
+  }
+
+  @Test
+  void aShortRunOnDjlGoesEndToEnd(@TempDir Path dir) throws IOException {
+    shortRun(dir.resolve("plots/maml.png"));
+  }
+
+  @Test
+  void aShortRunOnTensorflowGoesEndToEnd(@TempDir Path dir) throws IOException {
+    shortRun(dir.resolve("maml-tf.png"), "--backend", "tensorflow");
+  }
+
+  @Test
+  void parsesOptions() {
+    MamlSinusoidDemo.Config c = MamlSinusoidDemo.Config.parse("", "--backend", "tensorflow",
+        "--iterations", "12", "--seed", "3", "--first-order", "--plot", "x.png");
+    assertEquals("tensorflow", c.backend());
+    assertEquals(12, c.iterations());
+    assertEquals(3, c.seed());
+    assertTrue(c.firstOrder());
+    assertEquals(Path.of("x.png"), c.plot());
+    assertEquals(MamlSinusoidDemo.Config.DEFAULT, MamlSinusoidDemo.Config.parse());
+    assertThrows(IllegalArgumentException.class,
+        () -> MamlSinusoidDemo.Config.parse("--iterations", "0"));
+    assertThrows(IllegalArgumentException.class, () -> MamlSinusoidDemo.Config.parse("--nope"));
+  }
+
+  /** The vectorized meta-step the demo trains with equals the per-task loop, on both backends. */
+  @ParameterizedTest
+  @ValueSource(strings = {"djl", "tensorflow"})
+  void theVectorizedMetaStepEqualsThePerTaskLoop(String name) {
+    Backend backend = Backends.get(name);
+    GradientTransformation adam = Optimizers.adam(1e-3);
+    List<Sinusoid.Task> tasks = Sinusoid.sample(4, 10, 10, 11);
+    for (boolean firstOrder : new boolean[] {false, true}) {
+      try (Scope scope = backend.scope()) {
+        List<Tensor> params = Mlp.tensors(backend.ops(), Mlp.initialParams(5));
+        Object state = adam.init(params);
+        Map<String, Object> loop = Maml.metaStep(backend, 2, 0.01, firstOrder, adam)
+            .apply(Map.of("params", params, "state", state,
+                "tasks", Maml.taskTensors(backend.ops(), tasks)));
+        Map<String, Object> vectorized = backend.stage(
+            Maml.vectorizedMetaStep(backend, 2, 0.01, firstOrder, adam))
+            .apply(Map.of("params", params, "state", state,
+                "tasks", Maml.stacked(backend.ops(), tasks)));
+        double a = ((Tensor) loop.get("loss")).item();
+        assertEquals(a, ((Tensor) vectorized.get("loss")).item(), 1e-4 * Math.abs(a));
+        @SuppressWarnings("unchecked")
+        List<Tensor> ga = (List<Tensor>) loop.get("grad");
+        @SuppressWarnings("unchecked")
+        List<Tensor> gb = (List<Tensor>) vectorized.get("grad");
+        double max = 0;
+        double err = 0;
+        for (int i = 0; i < ga.size(); i++) {
+          double[] x = ga.get(i).toDoubleArray();
+          double[] y = gb.get(i).toDoubleArray();
+          for (int k = 0; k < x.length; k++) {
+            max = Math.max(max, Math.abs(x[k]));
+            err = Math.max(err, Math.abs(x[k] - y[k]));
+          }
+        }
+        assertTrue(max > 0 && err <= 1e-4 * max, "meta-gradients differ by " + err + " (max "
+            + max + "), first order " + firstOrder);
+      }
+    }
+  }
+}
