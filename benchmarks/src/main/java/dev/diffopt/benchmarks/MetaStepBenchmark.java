@@ -207,8 +207,10 @@ public final class MetaStepBenchmark {
             djlStep.apply(Map.of("params", Mlp.tensors(djl.ops(), init), "tasks", djlTasks));
         report.note("tensorflow graph: traced in %.1f ms, first run %.1f ms",
             Report.ms(buildNanos), Report.ms(firstRunNanos));
-        ok = checkLoss(report, ((Tensor) a.get("loss")).item(), ((Tensor) b.get("loss")).item());
-        ok &= checkGrad(report, values(a.get("grad")), values(b.get("grad")));
+        ok = checkLoss(report, "tensorflow", "djl", ((Tensor) a.get("loss")).item(),
+            ((Tensor) b.get("loss")).item());
+        ok &= checkGrad(
+            report, "tensorflow", "djl", values(a.get("grad")), values(b.get("grad")));
         ok &= checkParams(report, values(a.get("params")), values(b.get("params")), init);
         report.metric("meta_step_graph_build_ms_tensorflow", Report.ms(buildNanos), 1, "ms");
         report.metric("meta_step_first_run_ms_tensorflow", Report.ms(firstRunNanos), 1, "ms");
@@ -290,17 +292,24 @@ public final class MetaStepBenchmark {
     return out;
   }
 
-  /** The meta-losses agree: {@code |a − b| ≤ ATOL + RTOL·|b|}, and are finite. */
-  static boolean checkLoss(Report report, double a, double b) {
+  /**
+   * The meta-losses of variants {@code nameA} and {@code nameB} agree: {@code |a − b| ≤ ATOL +
+   * RTOL·|b|}, and are finite.
+   */
+  static boolean checkLoss(Report report, String nameA, String nameB, double a, double b) {
     double err = Math.abs(a - b);
     boolean ok = Double.isFinite(a) && err <= ATOL + RTOL * Math.abs(b);
-    report.note("check meta-loss: tensorflow %.6f, djl %.6f, |diff| %.2e (tolerance %.0e +"
-        + " %.0e*|djl|): %s", a, b, err, ATOL, RTOL, ok ? "ok" : "FAILED");
+    report.note("check meta-loss: %s %.6f, %s %.6f, |diff| %.2e (tolerance %.0e +"
+        + " %.0e*|%s|): %s", nameA, a, nameB, b, err, ATOL, RTOL, nameB, ok ? "ok" : "FAILED");
     return ok;
   }
 
-  /** The meta-gradients agree: {@code max |a − b| ≤ GRAD_RTOL · max |b|}, and are not zero. */
-  static boolean checkGrad(Report report, List<double[]> a, List<double[]> b) {
+  /**
+   * The meta-gradients of variants {@code nameA} and {@code nameB} agree: {@code max |a − b| ≤
+   * GRAD_RTOL · max |b|}, and are not zero.
+   */
+  static boolean checkGrad(
+      Report report, String nameA, String nameB, List<double[]> a, List<double[]> b) {
     double maxErr = 0;
     double maxAbs = 0;
     boolean ok = a.size() == b.size();
@@ -314,8 +323,9 @@ public final class MetaStepBenchmark {
       }
     }
     ok &= maxAbs > 0 && Double.isFinite(maxErr) && maxErr <= GRAD_RTOL * maxAbs;
-    report.note("check meta-gradient: max |tensorflow - djl| = %.2e, max |djl| = %.2e (tolerance"
-        + " %.0e*max|djl|): %s", maxErr, maxAbs, GRAD_RTOL, ok ? "ok" : "FAILED");
+    report.note("check meta-gradient: max |%s - %s| = %.2e, max |%s| = %.2e (tolerance"
+        + " %.0e*max|%s|): %s", nameA, nameB, maxErr, nameB, maxAbs, GRAD_RTOL, nameB,
+        ok ? "ok" : "FAILED");
     return ok;
   }
 

@@ -79,7 +79,8 @@ class BenchmarkSmokeTest {
         "FAILED"), output);
     assertEquals(List.of("maml_graph_build_ms_tensorflow", "maml_meta_step_ms",
         "maml_meta_step_ms_first_order", "maml_meta_step_ms_tensorflow",
-        "maml_speedup_vs_torchopt_quoted"), metricNames(output), output);
+        "maml_meta_step_ms_vectorized", "maml_speedup_vs_torchopt_quoted",
+        "maml_speedup_vs_torchopt_quoted_vectorized"), metricNames(output), output);
   }
 
   @Test
