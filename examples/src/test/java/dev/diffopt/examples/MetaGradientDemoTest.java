@@ -12,6 +12,8 @@ import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.checkpoint.Checkpoint;
+import dev.diffopt.meta.MetaOptimizer;
+import dev.diffopt.meta.MetaSGD;
 import dev.diffopt.optim.Optimizer;
 import dev.diffopt.optim.Optimizers;
 import dev.diffopt.transform.GradientTransformation;
@@ -116,6 +118,47 @@ class MetaGradientDemoTest {
       }
       assertEquals(got[1], metaStep.apply(params).get(0).toDoubleArray()[1], 0.0,
           "the second call gives the same numbers");
+    }
+  }
+
+  /** The README's MetaOptimizer example, verbatim between the markers: equal to unrolling by hand. */
+  @Test
+  void theReadmeMetaOptimizerExampleRuns() {
+    Backend backend = Backends.get();
+    TensorOps ops = backend.ops();
+    Autodiff ad = backend.autodiff();
+    try (Scope scope = backend.scope()) {
+      Tensor xs = ops.randomNormal(Shape.of(8, 2), DType.FLOAT64, 1), ys = ops.sin(xs);
+      Tensor xq = ops.randomNormal(Shape.of(8, 2), DType.FLOAT64, 2), yq = ops.sin(xq);
+      BiFunction<Tensor, Tensor, Function<List<Tensor>, Tensor>> mse = (x, y) -> p ->
+          ops.mean(ops.square(ops.sub(ops.add(ops.matmul(x, p.get(0)), p.get(1)), y)));
+      List<Tensor> theta = List.of(ops.fromDoubles(new double[] {0.1, -0.2, 0.3, 0.4},
+          Shape.of(2, 2), DType.FLOAT64), ops.zeros(Shape.of(2), DType.FLOAT64));
+      // README meta-optimizer example start
+      List<Tensor> metaGrad = ad.grad(p -> {
+        MetaOptimizer<List<Tensor>> inner = MetaSGD.of(backend, p, 0.1);   // or MetaAdam, MetaOptimizer.of(backend, chain, p)
+        for (int k = 0; k < 3; k++) {
+          inner.step(mse.apply(xs, ys));                                   // keeps the graph: second order
+        }
+        return mse.apply(xq, yq).apply(inner.params());
+      }, theta);
+      // README meta-optimizer example end
+      List<Tensor> byHand = ad.grad(p -> {
+        List<Tensor> q = p;
+        for (int k = 0; k < 3; k++) {
+          List<Tensor> g = ad.grad(mse.apply(xs, ys), q, true);
+          q = List.of(ops.sub(q.get(0), ops.mul(g.get(0), 0.1)),
+              ops.sub(q.get(1), ops.mul(g.get(1), 0.1)));
+        }
+        return mse.apply(xq, yq).apply(q);
+      }, theta);
+      for (int i = 0; i < 2; i++) {
+        double[] want = byHand.get(i).toDoubleArray();
+        double[] got = metaGrad.get(i).toDoubleArray();
+        for (int k = 0; k < want.length; k++) {
+          assertEquals(want[k], got[k], 1e-12, "leaf " + i + "[" + k + "]");
+        }
+      }
     }
   }
 }
