@@ -7,6 +7,7 @@ import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.GradientTransformation;
 import dev.diffopt.transform.Step;
 import dev.diffopt.transform.Updates;
+import dev.diffopt.tree.Trees;
 import java.util.function.Function;
 
 /**
@@ -151,11 +152,11 @@ public final class MetaOptimizer<P> {
     if (snapshot == null) {
       throw new NullPointerException("restore: snapshot is null");
     }
-    dev.diffopt.tree.Trees.structure(params).requireEqual(
-        dev.diffopt.tree.Trees.structure(snapshot.params()),
+    Trees.structure(params).requireEqual(
+        Trees.structure(snapshot.params()),
         "restore: the snapshot's parameters do not match");
-    dev.diffopt.tree.Trees.structure(state).requireEqual(
-        dev.diffopt.tree.Trees.structure(snapshot.state()),
+    Trees.structure(state).requireEqual(
+        Trees.structure(snapshot.state()),
         "restore: the snapshot's state does not match");
     params = snapshot.params();
     state = snapshot.state();

@@ -86,6 +86,56 @@ public final class TensorChecks {
     return out;
   }
 
+  /**
+   * The axes a reduction runs over: {@code axes} normalized and sorted as by {@link #axes}, or
+   * every axis of {@code shape} when {@code axes} is empty (the reductions' contract).
+   *
+   * @param shape the shape of the reduced tensor
+   * @param axes the axes given, possibly empty
+   * @param op the operation, for messages
+   * @return the sorted axes to reduce
+   * @throws IllegalArgumentException if an axis is out of range or repeated
+   */
+  public static int[] reductionAxes(Shape shape, int[] axes, String op) {
+    int[] normalized = axes(shape, axes, op);
+    if (normalized.length > 0) {
+      return normalized;
+    }
+    int[] all = new int[shape.rank()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return all;
+  }
+
+  /**
+   * Requires an open tensor that is not {@link DType#BOOL} (reductions need numbers).
+   *
+   * @param t the tensor
+   * @param op the operation, for messages
+   * @throws IllegalArgumentException for a BOOL tensor
+   */
+  public static void numeric(Tensor t, String op) {
+    open(t, op);
+    if (t.dtype() == DType.BOOL) {
+      throw new IllegalArgumentException(op + ": needs a numeric tensor, got BOOL (cast it first)");
+    }
+  }
+
+  /**
+   * Requires a tensor with at least one element (a maximum or minimum of nothing is undefined).
+   *
+   * @param t the tensor
+   * @param op the operation, for messages
+   * @throws IllegalArgumentException for an empty tensor
+   */
+  public static void nonEmpty(Tensor t, String op) {
+    open(t, op);
+    if (t.shape().size() == 0) {
+      throw new IllegalArgumentException(op + ": empty tensor " + t.shape() + " has no " + op);
+    }
+  }
+
   /** {@code perm} is a permutation of {@code 0..rank-1}. */
   public static void permutation(Shape shape, int[] perm, String op) {
     boolean[] seen = new boolean[shape.rank()];

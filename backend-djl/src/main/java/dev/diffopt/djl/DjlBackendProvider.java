@@ -4,9 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.diffopt.spi.Backend;
 import dev.diffopt.spi.BackendProvider;
+import dev.diffopt.spi.CachedAvailability;
+import dev.diffopt.spi.ProviderOptions;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Registers the DJL backend ({@code djl}, priority 100: the embedded default).
@@ -25,7 +26,8 @@ public final class DjlBackendProvider implements BackendProvider {
 
   private static final Set<String> OPTIONS = Set.of(OPTION_THREADS);
 
-  private volatile Availability availability;
+  private final CachedAvailability availability = new CachedAvailability(
+      DjlBackendProvider::probe);
 
   @Override
   public String name() {
@@ -39,17 +41,7 @@ public final class DjlBackendProvider implements BackendProvider {
 
   @Override
   public Availability availability() {
-    Availability a = availability;
-    if (a == null) {
-      synchronized (this) {
-        a = availability;
-        if (a == null) {
-          a = probe();
-          availability = a;
-        }
-      }
-    }
-    return a;
+    return availability.get();
   }
 
   private static Availability probe() {
@@ -80,30 +72,10 @@ public final class DjlBackendProvider implements BackendProvider {
 
   @Override
   public Backend create(Map<String, String> options) {
-    if (!OPTIONS.containsAll(options.keySet())) {
-      Set<String> unknown = new TreeSet<>(options.keySet());
-      unknown.removeAll(OPTIONS);
-      throw new IllegalArgumentException(
-          "unknown djl backend option(s) " + unknown + "; known: " + new TreeSet<>(OPTIONS));
-    }
-    Availability a = availability();
-    if (!a.available()) {
-      throw new IllegalStateException("backend 'djl' cannot run here: " + a.reason());
-    }
+    ProviderOptions.requireKnown(NAME, options, OPTIONS);
+    ProviderOptions.requireAvailable(NAME, availability());
     Engine engine = engine();
-    String threads = options.get(OPTION_THREADS);
-    if (threads != null) {
-      int n;
-      try {
-        n = Integer.parseInt(threads.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("djl option threads must be an integer, got '" + threads + "'", e);
-      }
-      if (n < 1) {
-        throw new IllegalArgumentException("djl option threads must be >= 1, got " + n);
-      }
-      JniUtils.setNumThreads(n);
-    }
+    ProviderOptions.positiveInt(NAME, options, OPTION_THREADS).ifPresent(JniUtils::setNumThreads);
     return new DjlBackend(engine);
   }
 }

@@ -308,21 +308,17 @@ final class DjlTensorOps implements TensorOps {
   // ---------------------------------------------------------------- reductions
 
   private PtNDArray numeric(Tensor x, String op) {
-    PtNDArray a = unwrap(x, op);
-    if (x.dtype() == DType.BOOL) {
-      throw new IllegalArgumentException(op + ": needs a numeric tensor, got BOOL (cast it first)");
-    }
-    return a;
+    TensorChecks.numeric(x, op);
+    return unwrap(x, op);
   }
 
   @Override
   public Tensor sum(Tensor x, int[] axes, boolean keepDims) {
     PtNDArray a = numeric(x, "sum");
-    int[] ax = TensorChecks.axes(x.shape(), axes, "sum");
-    if (ax.length == 0 && !keepDims) {
+    int[] all = TensorChecks.reductionAxes(x.shape(), axes, "sum");
+    if (axes.length == 0 && !keepDims) {
       return run("sum", a::sum);
     }
-    int[] all = ax.length == 0 ? allAxes(x.shape().rank()) : ax;
     if (all.length == 0) {
       return run("sum", () -> JniUtils.clone(a));
     }
@@ -341,14 +337,11 @@ final class DjlTensorOps implements TensorOps {
 
   private Tensor extreme(String op, Tensor x, int[] axes, boolean keepDims, boolean isMax) {
     PtNDArray a = numeric(x, op);
-    if (x.shape().size() == 0) {
-      throw new IllegalArgumentException(op + ": empty tensor " + x.shape() + " has no " + op);
-    }
-    int[] ax = TensorChecks.axes(x.shape(), axes, op);
-    if (ax.length == 0 && !keepDims) {
+    TensorChecks.nonEmpty(x, op);
+    int[] all = TensorChecks.reductionAxes(x.shape(), axes, op);
+    if (axes.length == 0 && !keepDims) {
       return run(op, isMax ? a::max : a::min);
     }
-    int[] all = ax.length == 0 ? allAxes(x.shape().rank()) : ax;
     if (all.length == 0) {
       return run(op, () -> JniUtils.clone(a));
     }
@@ -365,14 +358,6 @@ final class DjlTensorOps implements TensorOps {
       }
       return current;
     });
-  }
-
-  private static int[] allAxes(int rank) {
-    int[] all = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      all[i] = i;
-    }
-    return all;
   }
 
   // ---------------------------------------------------------------- shape and linear algebra

@@ -2,7 +2,6 @@ package dev.diffopt.tensorflow;
 
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tree.Flat;
-import dev.diffopt.tree.TreeSpec;
 import dev.diffopt.tree.Trees;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,21 +43,13 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
     final Trace trace;
     final Session session;
     final List<Output<?>> inputs;
-    final TreeSpec outSpec;
-    /** Per output leaf: a fetch index, or -1 for a leaf returned as it was traced. */
-    final int[] fetchIndex;
-    final Object[] fixedLeaves;
-    final List<Output<?>> fetches;
+    final GraphOutputs outputs;
     volatile boolean ran;
 
-    Compiled(Trace trace, List<Output<?>> inputs, TreeSpec outSpec, int[] fetchIndex,
-        Object[] fixedLeaves, List<Output<?>> fetches) {
+    Compiled(Trace trace, List<Output<?>> inputs, GraphOutputs outputs) {
       this.trace = trace;
       this.inputs = inputs;
-      this.outSpec = outSpec;
-      this.fetchIndex = fetchIndex;
-      this.fixedLeaves = fixedLeaves;
-      this.fetches = fetches;
+      this.outputs = outputs;
       this.session = new Session(trace.graph, SessionConfigs.of(backend.threads()));
     }
 
@@ -66,16 +57,12 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
     O run(List<TfTensor> inputValues) {
       long t0 = System.nanoTime();
       org.tensorflow.Tensor[] values =
-          GraphRun.run(session, trace, inputs, inputValues, fetches, "staged function");
+          GraphRun.run(session, trace, inputs, inputValues, outputs.fetches, "staged function");
       if (!ran) {
         ran = true;
         lastFirstRunNanos = System.nanoTime() - t0;
       }
-      Object[] leaves = new Object[fetchIndex.length];
-      for (int i = 0; i < leaves.length; i++) {
-        leaves[i] = fetchIndex[i] < 0 ? fixedLeaves[i] : backend.tfOps().eager(values[fetchIndex[i]]);
-      }
-      return (O) outSpec.unflatten(Arrays.asList(leaves));
+      return (O) outputs.rebuild(backend.tfOps(), values);
     }
 
     void close() {
@@ -145,24 +132,10 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
       }
       @SuppressWarnings("unchecked")
       I tracedInput = (I) flat.spec().unflatten(Arrays.asList(symbolic));
-      O out = fn.apply(tracedInput);
-      Flat outFlat = Trees.flatten(out);
-      int n = outFlat.leaves().size();
-      int[] fetchIndex = new int[n];
-      Object[] fixed = new Object[n];
-      List<Output<?>> fetches = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Object leaf = outFlat.leaves().get(i);
-        if (leaf instanceof Tensor t) {
-          fetchIndex[i] = fetches.size();
-          fetches.add(trace.in(backend.tfOps().unwrap(t, "staged function output")));
-        } else {
-          fetchIndex[i] = -1;
-          fixed[i] = leaf;
-        }
-      }
+      GraphOutputs outputs =
+          GraphOutputs.of(trace, fn.apply(tracedInput), "staged function output");
       trace.close();
-      Compiled c = new Compiled(trace, inputs, outFlat.spec(), fetchIndex, fixed, fetches);
+      Compiled c = new Compiled(trace, inputs, outputs);
       lastBuildNanos = System.nanoTime() - t0;
       done = true;
       return c;

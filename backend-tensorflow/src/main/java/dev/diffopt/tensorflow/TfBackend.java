@@ -8,10 +8,6 @@ import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
-import dev.diffopt.tree.Flat;
-import dev.diffopt.tree.Trees;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -19,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.tensorflow.Output;
 import org.tensorflow.Session;
 
 /**
@@ -127,30 +122,14 @@ public final class TfBackend implements Backend {
     }
     Trace trace = Trace.open(this);
     try {
-      R result = body.apply(trace);
-      Flat flat = Trees.flatten(result);
-      List<Output<?>> fetches = new ArrayList<>();
-      int[] index = new int[flat.leaves().size()];
-      for (int i = 0; i < index.length; i++) {
-        index[i] = -1;
-        if (flat.leaves().get(i) instanceof TfTensor t && t.isSymbolic()) {
-          index[i] = fetches.size();
-          fetches.add(trace.in(t));
-        }
-      }
+      GraphOutputs outputs = GraphOutputs.of(trace, body.apply(trace), what + " result");
       trace.close();
       org.tensorflow.Tensor[] values;
       try (Session session = new Session(trace.graph, SessionConfigs.of(threads))) {
-        values = GraphRun.run(session, trace, List.of(), List.of(), fetches, what);
-      }
-      Object[] leaves = flat.leaves().toArray();
-      for (int i = 0; i < leaves.length; i++) {
-        if (index[i] >= 0) {
-          leaves[i] = ops.eager(values[index[i]]);
-        }
+        values = GraphRun.run(session, trace, List.of(), List.of(), outputs.fetches, what);
       }
       @SuppressWarnings("unchecked")
-      R out = (R) flat.spec().unflatten(Arrays.asList(leaves));
+      R out = (R) outputs.rebuild(ops, values);
       return out;
     } finally {
       trace.close();

@@ -2,9 +2,10 @@ package dev.diffopt.tensorflow;
 
 import dev.diffopt.spi.Backend;
 import dev.diffopt.spi.BackendProvider;
+import dev.diffopt.spi.CachedAvailability;
+import dev.diffopt.spi.ProviderOptions;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Registers the TensorFlow backend ({@code tensorflow}, priority 50: after the embedded DJL
@@ -24,7 +25,8 @@ public final class TfBackendProvider implements BackendProvider {
 
   private static final Set<String> OPTIONS = Set.of(OPTION_THREADS);
 
-  private volatile Availability availability;
+  private final CachedAvailability availability = new CachedAvailability(
+      TfBackendProvider::probe);
 
   @Override
   public String name() {
@@ -38,17 +40,7 @@ public final class TfBackendProvider implements BackendProvider {
 
   @Override
   public Availability availability() {
-    Availability a = availability;
-    if (a == null) {
-      synchronized (this) {
-        a = availability;
-        if (a == null) {
-          a = probe();
-          availability = a;
-        }
-      }
-    }
-    return a;
+    return availability.get();
   }
 
   private static Availability probe() {
@@ -66,29 +58,8 @@ public final class TfBackendProvider implements BackendProvider {
 
   @Override
   public Backend create(Map<String, String> options) {
-    if (!OPTIONS.containsAll(options.keySet())) {
-      Set<String> unknown = new TreeSet<>(options.keySet());
-      unknown.removeAll(OPTIONS);
-      throw new IllegalArgumentException(
-          "unknown tensorflow backend option(s) " + unknown + "; known: " + new TreeSet<>(OPTIONS));
-    }
-    Availability a = availability();
-    if (!a.available()) {
-      throw new IllegalStateException("backend 'tensorflow' cannot run here: " + a.reason());
-    }
-    int threads = 1;
-    String t = options.get(OPTION_THREADS);
-    if (t != null) {
-      try {
-        threads = Integer.parseInt(t.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "tensorflow option threads must be an integer, got '" + t + "'", e);
-      }
-      if (threads < 1) {
-        throw new IllegalArgumentException("tensorflow option threads must be >= 1, got " + threads);
-      }
-    }
-    return new TfBackend(threads);
+    ProviderOptions.requireKnown(NAME, options, OPTIONS);
+    ProviderOptions.requireAvailable(NAME, availability());
+    return new TfBackend(ProviderOptions.positiveInt(NAME, options, OPTION_THREADS).orElse(1));
   }
 }

@@ -259,12 +259,8 @@ final class TfTensorOps implements TensorOps {
   // ---------------------------------------------------------------- reductions
 
   private Tensor reduce(String op, String tfOp, Tensor x, int[] axes, boolean keepDims) {
-    TfTensor t = unwrap(x, op);
-    if (t.dtype() == DType.BOOL) {
-      throw new IllegalArgumentException(op + ": needs a numeric tensor, got BOOL (cast it first)");
-    }
-    int[] ax = TensorChecks.axes(x.shape(), axes, op);
-    int[] all = ax.length == 0 ? allAxes(x.shape().rank()) : ax;
+    TensorChecks.numeric(x, op);
+    int[] all = TensorChecks.reductionAxes(x.shape(), axes, op);
     return apply(op + Arrays.toString(all) + keepDims,
         (g, in) -> g.reduce(tfOp, in[0], all, keepDims), x);
   }
@@ -276,29 +272,14 @@ final class TfTensorOps implements TensorOps {
 
   @Override
   public Tensor max(Tensor x, int[] axes, boolean keepDims) {
-    requireNonEmpty(x, "max");
+    TensorChecks.nonEmpty(x, "max");
     return reduce("max", "Max", x, axes, keepDims);
   }
 
   @Override
   public Tensor min(Tensor x, int[] axes, boolean keepDims) {
-    requireNonEmpty(x, "min");
+    TensorChecks.nonEmpty(x, "min");
     return reduce("min", "Min", x, axes, keepDims);
-  }
-
-  private void requireNonEmpty(Tensor x, String op) {
-    unwrap(x, op);
-    if (x.shape().size() == 0) {
-      throw new IllegalArgumentException(op + ": empty tensor " + x.shape() + " has no " + op);
-    }
-  }
-
-  private static int[] allAxes(int rank) {
-    int[] all = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      all[i] = i;
-    }
-    return all;
   }
 
   // ---------------------------------------------------------------- shape and linear algebra

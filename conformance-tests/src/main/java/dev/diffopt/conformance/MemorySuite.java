@@ -2,8 +2,6 @@ package dev.diffopt.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.diffopt.autodiff.Autodiff;
-import dev.diffopt.meta.MetaOptimizer;
 import dev.diffopt.meta.MetaSGD;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
@@ -60,35 +58,16 @@ public abstract class MemorySuite extends BackendSuite {
             + " RSS by up to 100 MB: run the kit with -Xms equal to -Xmx and -XX:+AlwaysPreTouch");
   }
 
-  /**
-   * One MAML-style meta-gradient: the gradient, with respect to {@code theta}, of the loss after
-   * one differentiable SGD step on an MLP fitting {@code sin} at 10 points.
-   */
-  private Function<List<Tensor>, List<Tensor>> metaGradient(DType dtype) {
-    TensorOps ops = backend().ops();
-    Autodiff ad = backend().autodiff();
-    Tensor x = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 1);
-    Tensor y = ops.sin(x);
-    return theta -> ad.grad(
-        p -> {
-          List<Tensor> g =
-              ad.grad(q -> Mlp.mse(ops, Mlp.forward(ops, q, x, ops::tanh), y), p, true);
-          List<Tensor> adapted = new ArrayList<>();
-          for (int i = 0; i < p.size(); i++) {
-            adapted.add(ops.sub(p.get(i), ops.mul(g.get(i), 0.01)));
-          }
-          return Mlp.mse(ops, Mlp.forward(ops, adapted, x, ops::tanh), y);
-        },
-        theta);
-  }
-
   @Test
   @DisplayName("MEM-01 2,000 double-backward meta-steps keep RSS growth under 20 MB")
   void doubleBackwardLoop() {
     require(Capability.HIGHER_ORDER);
     DType dtype = backend().has(Capability.FLOAT64) ? DType.FLOAT64 : DType.FLOAT32;
     List<Tensor> theta = Mlp.init(backend().ops(), dtype, 7, 1, 32, 32, 1);
-    Function<List<Tensor>, List<Tensor>> metaGradient = metaGradient(dtype);
+    Tensor x = backend().ops().randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 1);
+    Tensor y = backend().ops().sin(x);
+    Function<List<Tensor>, List<Tensor>> metaGradient =
+        Mlp.metaGradient(backend(), x, y, x, y, 0.01);
     assertFlat(() -> backend().ops().toDoubleArray(metaGradient.apply(theta).get(0)),
         "double backward", ITERATIONS);
   }
@@ -99,17 +78,14 @@ public abstract class MemorySuite extends BackendSuite {
    */
   private Function<List<Tensor>, List<Tensor>> mamlIteration(DType dtype) {
     TensorOps ops = backend().ops();
-    Autodiff ad = backend().autodiff();
     Tensor xs = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 2);
     Tensor xq = ops.randomUniform(dev.diffopt.tensor.Shape.of(10, 1), dtype, -5, 5, 3);
     Tensor ys = ops.sin(xs);
     Tensor yq = ops.sin(xq);
+    Function<List<Tensor>, List<Tensor>> metaGradient = Mlp.metaGradient(backend(), xs, ys, xq, yq,
+        0.01);
     return theta -> {
-      List<Tensor> metaGrad = ad.grad(p -> {
-        MetaOptimizer<List<Tensor>> inner = MetaSGD.of(backend(), p, 0.01);
-        inner.step(q -> Mlp.mse(ops, Mlp.forward(ops, q, xs, ops::tanh), ys));
-        return Mlp.mse(ops, Mlp.forward(ops, inner.params(), xq, ops::tanh), yq);
-      }, theta);
+      List<Tensor> metaGrad = metaGradient.apply(theta);
       List<Tensor> next = new ArrayList<>();
       for (int i = 0; i < theta.size(); i++) {
         next.add(ops.sub(theta.get(i), ops.mul(metaGrad.get(i), 1e-3)));

@@ -1,11 +1,15 @@
 package dev.diffopt.conformance;
 
+import dev.diffopt.meta.MetaOptimizer;
+import dev.diffopt.meta.MetaSGD;
+import dev.diffopt.spi.Backend;
 import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,5 +54,27 @@ public final class Mlp {
   public static Tensor crossEntropy(TensorOps ops, Tensor logits, Tensor oneHot) {
     Tensor perRow = ops.sum(ops.mul(oneHot, ops.logSoftmax(logits, -1)), new int[] {-1}, false);
     return ops.neg(ops.mean(perRow));
+  }
+
+  /**
+   * A one-step MAML meta-gradient as a function of the meta-parameters θ: the gradient of the
+   * query MSE after one differentiable {@link MetaSGD} step (tanh MLP) on the support set.
+   *
+   * @param backend a backend with higher-order autodiff
+   * @param xs support inputs
+   * @param ys support targets
+   * @param xq query inputs
+   * @param yq query targets
+   * @param lr the inner learning rate
+   * @return {@code θ ↦ d L_Q(θ − lr·∇L_S(θ)) / dθ}
+   */
+  public static Function<List<Tensor>, List<Tensor>> metaGradient(Backend backend, Tensor xs,
+      Tensor ys, Tensor xq, Tensor yq, double lr) {
+    TensorOps ops = backend.ops();
+    return theta -> backend.autodiff().grad(p -> {
+      MetaOptimizer<List<Tensor>> inner = MetaSGD.of(backend, p, lr);
+      inner.step(q -> mse(ops, forward(ops, q, xs, ops::tanh), ys));
+      return mse(ops, forward(ops, inner.params(), xq, ops::tanh), yq);
+    }, theta);
   }
 }

@@ -3,13 +3,11 @@ package dev.diffopt.conformance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.diffopt.autodiff.Autodiff;
 import dev.diffopt.spi.Capability;
 import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,23 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class StagingSuite extends BackendSuite {
   private static final double TOL = 1e-12;
-
-  /** The gradient of the loss after one differentiable SGD step (a one-step MAML meta-gradient). */
-  private Function<List<Tensor>, List<Tensor>> metaGradient(Tensor x, Tensor y) {
-    TensorOps ops = backend().ops();
-    Autodiff ad = backend().autodiff();
-    return theta -> ad.grad(
-        p -> {
-          List<Tensor> g =
-              ad.grad(q -> Mlp.mse(ops, Mlp.forward(ops, q, x, ops::tanh), y), p, true);
-          List<Tensor> adapted = new ArrayList<>();
-          for (int i = 0; i < p.size(); i++) {
-            adapted.add(ops.sub(p.get(i), ops.mul(g.get(i), 0.1)));
-          }
-          return Mlp.mse(ops, Mlp.forward(ops, adapted, x, ops::tanh), y);
-        },
-        theta);
-  }
 
   private static void assertSameTrees(List<Tensor> expected, List<Tensor> actual, String what) {
     assertEquals(expected.size(), actual.size(), what + ": number of leaves");
@@ -62,7 +43,7 @@ public abstract class StagingSuite extends BackendSuite {
     TensorOps ops = backend().ops();
     Tensor x = ops.randomUniform(Shape.of(6, 1), DType.FLOAT64, -3, 3, 5);
     Tensor y = ops.sin(x);
-    Function<List<Tensor>, List<Tensor>> plain = metaGradient(x, y);
+    Function<List<Tensor>, List<Tensor>> plain = Mlp.metaGradient(backend(), x, y, x, y, 0.1);
     Function<List<Tensor>, List<Tensor>> staged = backend().stage(plain);
     for (long seed = 1; seed <= 3; seed++) {
       List<Tensor> theta = Mlp.init(ops, DType.FLOAT64, seed, 1, 8, 1);
