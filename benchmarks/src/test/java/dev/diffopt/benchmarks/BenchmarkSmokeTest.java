@@ -78,9 +78,9 @@ class BenchmarkSmokeTest {
     assertTrue(output.contains("quoted from the issue, not measured here") && !output.contains(
         "FAILED"), output);
     assertEquals(List.of("maml_graph_build_ms_tensorflow", "maml_meta_step_ms",
-        "maml_meta_step_ms_first_order", "maml_meta_step_ms_tensorflow",
-        "maml_meta_step_ms_vectorized", "maml_speedup_vs_torchopt_quoted",
-        "maml_speedup_vs_torchopt_quoted_vectorized"), metricNames(output), output);
+        "maml_meta_step_ms_first_order", "maml_meta_step_ms_per_task_loop",
+        "maml_meta_step_ms_tensorflow", "maml_speedup_vs_torchopt_quoted",
+        "maml_speedup_vs_torchopt_quoted_per_task_loop"), metricNames(output), output);
   }
 
   @Test
