@@ -5,6 +5,8 @@
 #   benchmarks/run.sh tree [--warmup=200000 --batches=300 --batch-us=2000]
 #   benchmarks/run.sh meta-step [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
 #   benchmarks/run.sh maml [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
+#   benchmarks/run.sh cuda-adam [--tensors=100 --elements=100000000 --warmup=10 --rounds=50]
+#                               (needs an NVIDIA GPU; compares with PyTorch where python3 has torch)
 #
 # Extra Maven flags (e.g. -o for offline) go in MVN_ARGS; the benchmark JVM's heap in BENCH_HEAP.
 # The benchmark JVM runs with --add-modules jdk.incubator.vector, one intra-op and one inter-op
@@ -13,7 +15,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 adam|tree|meta-step|maml [--option=value ...]" >&2
+  echo "usage: $0 adam|tree|meta-step|maml|cuda-adam [--option=value ...]" >&2
   exit 2
 }
 
@@ -21,6 +23,7 @@ usage() {
 case "$1" in
   adam) main=dev.diffopt.benchmarks.AdamBenchmark ;;
   maml) main=dev.diffopt.benchmarks.MamlBenchmark ;;
+  cuda-adam) main=dev.diffopt.benchmarks.CudaAdamBenchmark ;;
   tree) main=dev.diffopt.benchmarks.TreeBenchmark ;;
   meta-step) main=dev.diffopt.benchmarks.MetaStepBenchmark ;;
   -h|--help) usage ;;

@@ -48,4 +48,9 @@ final class Args {
     }
     return n;
   }
+
+  /** The value of {@code --name=VALUE}, or {@code defaultValue}. */
+  String value(String name, String defaultValue) {
+    return values.getOrDefault(name, defaultValue);
+  }
 }

@@ -1,0 +1,27 @@
+package dev.diffopt.cuda;
+
+import dev.diffopt.optim.fused.FusedPlan;
+import java.util.List;
+
+/**
+ * (Momentum) SGD, kernel {@code fused_sgd}: no core ({@code u = x}); the trace, when there is one,
+ * is slot 0.
+ */
+final class SgdRule extends FusedRule {
+  SgdRule(FusedPlan plan) {
+    super(plan, 0);
+  }
+
+  @Override
+  String kernel() {
+    return "sgd";
+  }
+
+  @Override
+  List<Object> slotTrees(Object state) {
+    return List.of();
+  }
+
+  @Override
+  void ruleConstants(StepScalars s) {}
+}
