@@ -22,6 +22,7 @@ module dev.diffopt.api {
   exports dev.diffopt.implicit;
   exports dev.diffopt.zeroorder;
   exports dev.diffopt.meta;
+  exports dev.diffopt.distributed;
 
   uses dev.diffopt.spi.BackendProvider;
 }

@@ -121,6 +121,16 @@ public abstract class ConformanceKit {
     }
   }
 
+  /** The local task-parallel runtime: workers with their own backend instances. */
+  @Nested
+  @DisplayName("distributed: local workers agree with one thread, failures are reported")
+  class Distributed extends DistributedSuite {
+    @Override
+    protected Backend backend() {
+      return ConformanceKit.this.backend();
+    }
+  }
+
   /** Linear solvers over trees and implicit differentiation. */
   @Nested
   @DisplayName("implicit: linear solvers and implicit meta-gradients against references")
