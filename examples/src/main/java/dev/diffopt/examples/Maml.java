@@ -2,6 +2,12 @@ package dev.diffopt.examples;
 
 import dev.diffopt.autodiff.Autodiff;
 import dev.diffopt.autodiff.ValueAndGrad;
+import dev.diffopt.distributed.Distributed;
+import dev.diffopt.distributed.FlatTensors;
+import dev.diffopt.distributed.MetaGradient;
+import dev.diffopt.distributed.MetaTask;
+import dev.diffopt.distributed.Partitioners;
+import dev.diffopt.distributed.TaskRuntime;
 import dev.diffopt.meta.MetaOptimizer;
 import dev.diffopt.optim.Optimizers;
 import dev.diffopt.spi.Backend;
@@ -20,6 +26,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -138,15 +146,36 @@ public final class Maml {
   public static Function<Map<String, Object>, Map<String, Object>> vectorizedMetaStep(
       Backend backend, int innerSteps, double innerLr, boolean firstOrder,
       GradientTransformation outer) {
-    TensorOps ops = backend.ops();
-    Autodiff ad = backend.autodiff();
-    GradientTransformation sgd = Optimizers.sgd(innerLr);
+    BiFunction<List<Tensor>, Map<String, Tensor>, ValueAndGrad<List<Tensor>>> metaGradient =
+        vectorizedMetaGradient(backend, innerSteps, innerLr, firstOrder);
     return in -> {
       List<Tensor> theta = asParams(in.get("params"));
       @SuppressWarnings("unchecked")
       Map<String, Tensor> tasks = (Map<String, Tensor>) in.get("tasks");
+      return outerUpdate(outer, theta, in.get("state"), metaGradient.apply(theta, tasks));
+    };
+  }
+
+  /**
+   * The meta-loss of {@link #vectorizedMetaStep} (the mean query MSE over the stacked tasks after
+   * the inner steps) and its gradient with respect to the meta-parameters, without the outer
+   * update.
+   *
+   * @param backend the backend
+   * @param innerSteps differentiable inner steps per task
+   * @param innerLr the inner SGD learning rate
+   * @param firstOrder FOMAML
+   * @return {@code (θ, stacked tasks) ↦ (meta-loss, ∇θ)}
+   */
+  public static BiFunction<List<Tensor>, Map<String, Tensor>, ValueAndGrad<List<Tensor>>>
+      vectorizedMetaGradient(Backend backend, int innerSteps, double innerLr,
+          boolean firstOrder) {
+    TensorOps ops = backend.ops();
+    Autodiff ad = backend.autodiff();
+    GradientTransformation sgd = Optimizers.sgd(innerLr);
+    return (theta, tasks) -> {
       long count = tasks.get("xs").shape().dim(0);
-      ValueAndGrad<List<Tensor>> vg = ad.valueAndGrad(meta -> {
+      return ad.valueAndGrad(meta -> {
         List<Tensor> copies = perTaskCopies(ops, meta, count);
         MetaOptimizer<List<Tensor>> inner = firstOrder
             ? MetaOptimizer.firstOrder(backend, sgd, copies) : MetaOptimizer.of(backend, sgd, copies);
@@ -155,9 +184,64 @@ public final class Maml {
         }
         return ops.mean(perTaskMse(ops, inner.params(), tasks.get("xq"), tasks.get("yq")));
       }, theta, false);
+    };
+  }
+
+  /**
+   * The meta-step of {@link #vectorizedMetaStep} with the meta-gradient computed by {@code
+   * runtime}'s workers ({@link Distributed#metaGradient}: each worker stacks its share of the
+   * tasks and computes their mean meta-gradient on its own backend) and the outer update on {@code
+   * backend}. Input {@code {"params", "state", "tasks": the List of Sinusoid.Task}}; output as
+   * {@link #metaStep}.
+   *
+   * @param backend the backend of the meta-parameters and the outer update
+   * @param runtime the workers
+   * @param innerSteps differentiable inner steps per task
+   * @param innerLr the inner SGD learning rate
+   * @param firstOrder FOMAML
+   * @param outer the outer optimizer
+   * @return the step
+   */
+  public static Function<Map<String, Object>, Map<String, Object>> distributedMetaStep(
+      Backend backend, TaskRuntime runtime, int innerSteps, double innerLr, boolean firstOrder,
+      GradientTransformation outer) {
+    MetaTask<Sinusoid.Task> task = metaTask(innerSteps, innerLr, firstOrder);
+    return in -> {
+      List<Tensor> theta = asParams(in.get("params"));
+      @SuppressWarnings("unchecked")
+      List<Sinusoid.Task> tasks = (List<Sinusoid.Task>) in.get("tasks");
+      MetaGradient g = Distributed.metaGradient(runtime, tasks, Partitioners.balanced(),
+          FlatTensors.of(theta), task);
+      ValueAndGrad<List<Tensor>> vg = new ValueAndGrad<>(
+          backend.ops().scalar(g.loss(), theta.get(0).dtype()), g.grad().toTensors(backend.ops()));
       return outerUpdate(outer, theta, in.get("state"), vg);
     };
   }
+
+  /**
+   * The worker side of {@link #distributedMetaStep}: the mean meta-loss and meta-gradient of a
+   * part of the tasks, stacked, on the worker's backend (staged there once per backend, when it
+   * stages).
+   */
+  static MetaTask<Sinusoid.Task> metaTask(int innerSteps, double innerLr, boolean firstOrder) {
+    return (backend, part, theta) -> {
+      Function<Map<String, Object>, Map<String, Object>> fn = WORKER_STEPS.computeIfAbsent(
+          backend, b -> b.stage(in -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Tensor> tasks = (Map<String, Tensor>) in.get("tasks");
+            ValueAndGrad<List<Tensor>> vg = vectorizedMetaGradient(b, innerSteps, innerLr,
+                firstOrder).apply(asParams(in.get("params")), tasks);
+            return Map.of("loss", vg.value(), "grad", vg.grad());
+          }));
+      Map<String, Object> out =
+          fn.apply(Map.of("params", theta, "tasks", stacked(backend.ops(), part)));
+      return new ValueAndGrad<>((Tensor) out.get("loss"), asParams(out.get("grad")));
+    };
+  }
+
+  /** Each worker backend's staged meta-gradient (entries go with their backends). */
+  private static final Map<Backend, Function<Map<String, Object>, Map<String, Object>>>
+      WORKER_STEPS = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * The shape of one copy of an {@link Mlp} parameter with a leading task axis of 1: {@code 1 × in

@@ -1,6 +1,8 @@
 package dev.diffopt.examples;
 
 import dev.diffopt.Backends;
+import dev.diffopt.distributed.LocalRuntime;
+import dev.diffopt.distributed.TaskRuntime;
 import dev.diffopt.meta.MetaOptimizer;
 import dev.diffopt.optim.Optimizers;
 import dev.diffopt.spi.Backend;
@@ -49,7 +51,10 @@ import javax.imageio.ImageIO;
  * goes to {@code maml-sinusoid.png}.
  *
  * <p>Usage: {@code MamlSinusoidDemo [--backend NAME] [--iterations N] [--meta-batch N]
- * [--inner-steps N] [--test-tasks N] [--seed N] [--first-order] [--plot PATH]}.
+ * [--inner-steps N] [--test-tasks N] [--seed N] [--first-order] [--plot PATH] [--workers N]}.
+ * With {@code --workers N} the meta-gradient of each iteration is computed by N local worker
+ * threads, each with its own backend instance and an even share of the tasks ({@link
+ * dev.diffopt.distributed.LocalRuntime}); the outer update stays on the demo's backend.
  */
 public final class MamlSinusoidDemo {
   static final int SUPPORT = 10;
@@ -76,12 +81,14 @@ public final class MamlSinusoidDemo {
    * @param seed seeds the initial parameters and the training tasks
    * @param firstOrder FOMAML instead of full second-order MAML
    * @param plot where the PNG goes
+   * @param workers local worker threads computing the meta-gradient (each with its own backend
+   *     instance), or 0 to compute it on the demo's own backend
    */
   public record Config(String backend, int iterations, int metaBatch, int innerSteps,
-      int testTasks, long seed, boolean firstOrder, Path plot) {
+      int testTasks, long seed, boolean firstOrder, Path plot, int workers) {
     /** The defaults: DJL, 5,000 iterations of 25 tasks, one inner step, 100 test tasks. */
     public static final Config DEFAULT =
-        new Config("djl", 5000, 25, 1, 100, 1, false, Path.of("maml-sinusoid.png"));
+        new Config("djl", 5000, 25, 1, 100, 1, false, Path.of("maml-sinusoid.png"), 0);
 
     /**
      * Parses the command line over {@link #DEFAULT}; blank arguments are ignored (an empty
@@ -100,7 +107,7 @@ public final class MamlSinusoidDemo {
         }
         if (a.equals("--first-order")) {
           c = new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps, c.testTasks, c.seed,
-              true, c.plot);
+              true, c.plot, c.workers);
           continue;
         }
         if (i + 1 >= args.length) {
@@ -109,19 +116,21 @@ public final class MamlSinusoidDemo {
         String v = args[++i];
         c = switch (a) {
           case "--backend" -> new Config(v, c.iterations, c.metaBatch, c.innerSteps, c.testTasks,
-              c.seed, c.firstOrder, c.plot);
+              c.seed, c.firstOrder, c.plot, c.workers);
           case "--iterations" -> new Config(c.backend, positive(a, v), c.metaBatch, c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, c.plot);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
           case "--meta-batch" -> new Config(c.backend, c.iterations, positive(a, v), c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, c.plot);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
           case "--inner-steps" -> new Config(c.backend, c.iterations, c.metaBatch, positive(a, v),
-              c.testTasks, c.seed, c.firstOrder, c.plot);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
           case "--test-tasks" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              Math.max(PLOTTED_TASKS, positive(a, v)), c.seed, c.firstOrder, c.plot);
+              Math.max(PLOTTED_TASKS, positive(a, v)), c.seed, c.firstOrder, c.plot, c.workers);
           case "--seed" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              c.testTasks, (long) positive(a, v), c.firstOrder, c.plot);
+              c.testTasks, (long) positive(a, v), c.firstOrder, c.plot, c.workers);
           case "--plot" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, Path.of(v));
+              c.testTasks, c.seed, c.firstOrder, Path.of(v), c.workers);
+          case "--workers" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
+              c.testTasks, c.seed, c.firstOrder, c.plot, positive(a, v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         };
       }
@@ -179,8 +188,17 @@ public final class MamlSinusoidDemo {
     out.flush();
 
     GradientTransformation adam = Optimizers.adam(META_LR);
-    Function<Map<String, Object>, Map<String, Object>> metaStep = backend.stage(
-        Maml.vectorizedMetaStep(backend, c.innerSteps(), INNER_LR, c.firstOrder(), adam));
+    TaskRuntime runtime = c.workers() > 0
+        ? LocalRuntime.create(c.workers(), backend.name(), Map.of()) : null;
+    if (runtime != null) {
+      out.printf(Locale.ROOT, "meta-gradients: %s, the tasks split evenly between the workers%n",
+          runtime);
+    }
+    Function<Map<String, Object>, Map<String, Object>> metaStep = runtime != null
+        ? Maml.distributedMetaStep(backend, runtime, c.innerSteps(), INNER_LR, c.firstOrder(),
+            adam)
+        : backend.stage(Maml.vectorizedMetaStep(backend, c.innerSteps(), INNER_LR,
+            c.firstOrder(), adam));
     Function<Map<String, Object>, Map<String, Object>> regressionStep =
         backend.stage(Maml.regressionStep(backend, adam));
     Function<Map<String, Object>, Map<String, Object>> adapt = backend.stage(adaptation(backend));
@@ -188,7 +206,8 @@ public final class MamlSinusoidDemo {
     SplittableRandom random = new SplittableRandom(c.seed());
     List<Sinusoid.Task> test = Sinusoid.sample(c.testTasks(), SUPPORT, 0, TEST_SEED);
 
-    try (Scope all = backend.scope();
+    try (TaskRuntime workers = runtime;
+        Scope all = backend.scope();
         Maml.Learner maml = new Maml.Learner(backend, metaStep, Mlp.tensors(ops, init), adam);
         Maml.Learner base =
             new Maml.Learner(backend, regressionStep, Mlp.tensors(ops, init), adam)) {
@@ -197,7 +216,7 @@ public final class MamlSinusoidDemo {
       for (int it = 1; it <= c.iterations(); it++) {
         try (Scope step = backend.scope()) {
           List<Sinusoid.Task> tasks = Sinusoid.sample(random, c.metaBatch(), SUPPORT, QUERY);
-          double metaLoss = maml.step(Maml.stacked(ops, tasks));
+          double metaLoss = maml.step(runtime != null ? tasks : Maml.stacked(ops, tasks));
           double baseLoss = base.step(Maml.pooled(ops, tasks));
           if (!Double.isFinite(metaLoss) || !Double.isFinite(baseLoss)) {
             throw new IllegalStateException("training diverged at iteration " + it
@@ -475,7 +494,7 @@ public final class MamlSinusoidDemo {
     } catch (IllegalArgumentException e) {
       System.err.println("usage: MamlSinusoidDemo [--backend NAME] [--iterations N]"
           + " [--meta-batch N] [--inner-steps N] [--test-tasks N] [--seed N] [--first-order]"
-          + " [--plot PATH]: " + e.getMessage());
+          + " [--plot PATH] [--workers N]: " + e.getMessage());
       System.exit(2);
       return;
     }

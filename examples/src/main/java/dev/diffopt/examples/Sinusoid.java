@@ -34,7 +34,8 @@ public final class Sinusoid {
    * @param yq query targets
    */
   public record Task(
-      double amplitude, double phase, double[] xs, double[] ys, double[] xq, double[] yq) {
+      double amplitude, double phase, double[] xs, double[] ys, double[] xq, double[] yq)
+      implements java.io.Serializable {
     /**
      * The task's function.
      *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.diffopt.Backends;
+import dev.diffopt.distributed.LocalRuntime;
 import dev.diffopt.optim.Optimizers;
 import dev.diffopt.spi.Backend;
 import dev.diffopt.tensor.Scope;
@@ -71,6 +72,48 @@ class MamlSinusoidDemoTest {
   }
 
   @Test
+  void aShortRunWithTwoLocalWorkersGoesEndToEnd(@TempDir Path dir) throws IOException {
+    shortRun(dir.resolve("maml-workers.png"), "--workers", "2");
+  }
+
+  /** The demo's step with the meta-gradient from 1, 2 or 3 local workers equals its own step. */
+  @ParameterizedTest
+  @ValueSource(strings = {"djl", "tensorflow"})
+  void theDistributedMetaStepEqualsTheVectorizedOne(String name) {
+    Backend backend = Backends.get(name);
+    GradientTransformation adam = Optimizers.adam(1e-3);
+    List<Sinusoid.Task> tasks = Sinusoid.sample(5, 10, 10, 13);
+    try (Scope scope = backend.scope()) {
+      List<Tensor> params = Mlp.tensors(backend.ops(), Mlp.initialParams(7));
+      Object state = adam.init(params);
+      Map<String, Object> single = backend.stage(
+          Maml.vectorizedMetaStep(backend, 2, 0.01, false, adam))
+          .apply(Map.of("params", params, "state", state,
+              "tasks", Maml.stacked(backend.ops(), tasks)));
+      for (int workers = 1; workers <= 3; workers++) {
+        try (LocalRuntime runtime = LocalRuntime.create(workers, name, Map.of())) {
+          Map<String, Object> spread = Maml.distributedMetaStep(backend, runtime, 2, 0.01, false,
+              adam).apply(Map.of("params", params, "state", state, "tasks", tasks));
+          double a = ((Tensor) single.get("loss")).item();
+          assertEquals(a, ((Tensor) spread.get("loss")).item(), 1e-5 * Math.abs(a));
+          @SuppressWarnings("unchecked")
+          List<Tensor> ga = (List<Tensor>) single.get("grad");
+          @SuppressWarnings("unchecked")
+          List<Tensor> gb = (List<Tensor>) spread.get("grad");
+          for (int i = 0; i < ga.size(); i++) {
+            double[] x = ga.get(i).toDoubleArray();
+            double[] y = gb.get(i).toDoubleArray();
+            for (int k = 0; k < x.length; k++) {
+              assertEquals(x[k], y[k], 1e-5 * (1e-2 + Math.abs(x[k])),
+                  workers + " workers, tensor " + i + " element " + k);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void parsesOptions() {
     MamlSinusoidDemo.Config c = MamlSinusoidDemo.Config.parse("", "--backend", "tensorflow",
         "--iterations", "12", "--seed", "3", "--first-order", "--plot", "x.png");
@@ -79,6 +122,8 @@ class MamlSinusoidDemoTest {
     assertEquals(3, c.seed());
     assertTrue(c.firstOrder());
     assertEquals(Path.of("x.png"), c.plot());
+    assertEquals(0, c.workers());
+    assertEquals(2, MamlSinusoidDemo.Config.parse("--workers", "2").workers());
     assertEquals(MamlSinusoidDemo.Config.DEFAULT, MamlSinusoidDemo.Config.parse());
     assertThrows(IllegalArgumentException.class,
         () -> MamlSinusoidDemo.Config.parse("--iterations", "0"));
