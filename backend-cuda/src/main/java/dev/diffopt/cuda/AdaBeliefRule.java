@@ -9,10 +9,7 @@ import static dev.diffopt.cuda.StepScalars.NLOG_B1;
 import static dev.diffopt.cuda.StepScalars.NLOG_B2;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByBelief;
-import java.util.List;
 
 /**
  * AdaBelief ({@code ScaleByBelief}, slots m, s, kernel {@code fused_adabelief}):
@@ -33,17 +30,6 @@ final class AdaBeliefRule extends FusedRule {
   @Override
   String kernel() {
     return "adabelief";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByBelief.State s = FusedStates.require(state, ScaleByBelief.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByBelief.State.class).count();
   }
 
   @Override

@@ -5,9 +5,7 @@ import static dev.diffopt.cuda.StepScalars.C1;
 import static dev.diffopt.cuda.StepScalars.EPS;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByAdadelta;
-import java.util.List;
 
 /**
  * Adadelta ({@code ScaleByAdadelta}, slots v, a, kernel {@code fused_adadelta}; ρ in {@code B1},
@@ -25,12 +23,6 @@ final class AdadeltaRule extends FusedRule {
   @Override
   String kernel() {
     return "adadelta";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdadelta.State s = FusedStates.require(state, ScaleByAdadelta.State.class);
-    return List.of(s.squareAvg(), s.accDelta());
   }
 
   @Override

@@ -3,9 +3,7 @@ package dev.diffopt.cuda;
 import static dev.diffopt.cuda.StepScalars.EPS;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByRss;
-import java.util.List;
 
 /**
  * Adagrad ({@code ScaleByRss}, slot S, kernel {@code fused_adagrad}; the learning rate may follow
@@ -23,11 +21,6 @@ final class AdagradRule extends FusedRule {
   @Override
   String kernel() {
     return "adagrad";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of(FusedStates.require(state, ScaleByRss.State.class).sumOfSquares());
   }
 
   @Override

@@ -12,11 +12,7 @@ import static dev.diffopt.cuda.StepScalars.NLOG_B1;
 import static dev.diffopt.cuda.StepScalars.NLOG_B2;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdam;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Adam and AdamW ({@code ScaleByAdam}, kernel {@code fused_adam}) and LAMB (the same core
@@ -45,21 +41,6 @@ final class AdamRule extends FusedRule {
   @Override
   boolean twoPass() {
     return plan.rule() == FusedPlan.Rule.LAMB;
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdam.State s = FusedStates.require(state, ScaleByAdam.State.class);
-    List<Object> trees = new ArrayList<>(List.of(s.mu(), s.nu()));
-    if (core.amsgrad()) {
-      trees.add(s.nuMax());
-    }
-    return trees;
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdam.State.class).count();
   }
 
   @Override

@@ -7,10 +7,7 @@ import static dev.diffopt.cuda.StepScalars.EPS;
 import static dev.diffopt.cuda.StepScalars.NLOG_B1;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdamax;
-import java.util.List;
 
 /**
  * Adamax ({@code ScaleByAdamax}, slots m, w, kernel {@code fused_adamax}):
@@ -30,17 +27,6 @@ final class AdamaxRule extends FusedRule {
   @Override
   String kernel() {
     return "adamax";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdamax.State s = FusedStates.require(state, ScaleByAdamax.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdamax.State.class).count();
   }
 
   @Override

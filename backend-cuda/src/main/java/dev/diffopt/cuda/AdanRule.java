@@ -10,10 +10,7 @@ import static dev.diffopt.cuda.StepScalars.EPS;
 import static dev.diffopt.cuda.StepScalars.F_FIRST;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdan;
-import java.util.List;
 
 /**
  * Adan ({@code ScaleByAdan}, slots m, v, n, g_prev, kernel {@code fused_adan}; usually followed
@@ -34,17 +31,6 @@ final class AdanRule extends FusedRule {
   @Override
   String kernel() {
     return "adan";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdan.State s = FusedStates.require(state, ScaleByAdan.State.class);
-    return List.of(s.mu(), s.delta(), s.nu(), s.previousGrad());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdan.State.class).count();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.diffopt.cuda;
 
+import dev.diffopt.optim.fused.FusedSlots;
 import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.spi.FusedUpdates;
 import dev.diffopt.tensor.DType;
@@ -152,7 +153,7 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
       this.blocks = blockBuffer;
       this.partials = partialBuffer;
       this.ratios = ratioBuffer;
-      counters[CORE] = rule.coreCounter(state);
+      counters[CORE] = FusedSlots.coreCounter(rule.plan, state);
       counters[TRACE] = traceState == null ? null : traceState.count();
       counters[LR] = FusedStates.require(state, ScaleByLearningRate.State.class).count();
       for (int c = 0; c < counters.length; c++) {
@@ -160,7 +161,7 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
           counterAddresses[c] = checkScalar(counters[c], DType.INT64, "step counter " + c);
         }
       }
-      this.extra = rule.extra(state);
+      this.extra = FusedSlots.muProduct(rule.plan, state);
       if (extra != null) {
         checkScalar(extra, dtype, "the NAdam mu product");
         productBuffer = device.allocate(2 * dtype.byteSize());
@@ -207,7 +208,7 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
 
   /** The addresses of the state slots (the core's, then the trace's), checked against params. */
   private long[][] slotAddresses(Trace.State traceState) {
-    List<Object> trees = new ArrayList<>(rule.slotTrees(state));
+    List<Object> trees = new ArrayList<>(FusedSlots.slotTrees(rule.plan, state));
     if (traceState != null) {
       trees.add(traceState.trace());
     }
@@ -387,33 +388,7 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
   @Override
   public void load(Object newState) {
     checkOpen("load");
-    Trees.structure(state).requireEqual(Trees.structure(newState),
-        "fused load: the state does not match this optimizer's");
-    List<Object> mine = Trees.leaves(state);
-    List<Object> theirs = Trees.leaves(newState);
-    for (int i = 0; i < mine.size(); i++) {
-      Tensor to = (Tensor) mine.get(i);
-      if (!(theirs.get(i) instanceof Tensor from)) {
-        throw new IllegalArgumentException(
-            "fused load: state leaf " + i + " is " + theirs.get(i) + ", not a tensor");
-      }
-      if (from.isClosed()) {
-        throw new IllegalArgumentException("fused load: state leaf " + i + " is closed");
-      }
-      if (from.ops() != ops) {
-        throw new IllegalArgumentException(
-            "fused load: state leaf " + i + " (" + from + ") is not a tensor of this cuda backend");
-      }
-      if (!from.shape().equals(to.shape()) || from.dtype() != to.dtype()) {
-        throw new IllegalArgumentException(
-            "fused load: state leaf " + i + " is " + from + ", expected " + to);
-      }
-    }
-    for (int i = 0; i < mine.size(); i++) {
-      if (mine.get(i) != theirs.get(i)) {
-        ops.assign((Tensor) mine.get(i), (Tensor) theirs.get(i));
-      }
-    }
+    FusedStates.load(ops, "cuda", state, newState);
     readMirrors();
   }
 

@@ -1,17 +1,14 @@
 package dev.diffopt.cuda;
 
+import dev.diffopt.optim.fused.FusedParameters;
 import dev.diffopt.optim.fused.FusedPlan;
 import dev.diffopt.spi.FusedUpdates;
 import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Tensor;
-import dev.diffopt.tensor.TensorTrees;
 import dev.diffopt.transform.GradientTransformation;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Multi-tensor fused optimizer steps on the GPU ({@link dev.diffopt.spi.Capability#FUSED_UPDATES}):
@@ -94,44 +91,30 @@ public final class CudaFusedUpdates implements FusedUpdates {
    * @return the reason, or null
    */
   public String whyNot(GradientTransformation transformation, Object paramTree) {
-    if (transformation == null || paramTree == null) {
-      throw new NullPointerException("transformation and params must not be null");
-    }
-    List<Tensor> params;
-    try {
-      params = TensorTrees.leaves(paramTree);
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-    String chain = FusedPlan.whyNot(transformation);
-    if (chain != null) {
-      return chain;
-    }
-    if (params.isEmpty()) {
-      return "there are no parameters";
-    }
-    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    return FusedParameters.whyNot(transformation, paramTree, "cuda",
+        p -> p instanceof CudaTensor && p.ops() == ops, CudaFusedUpdates::whyNotDtype,
+        CudaFusedUpdates::whyNotBlocks);
+  }
+
+  /** Parameter {@code i}'s dtype: float32 or float64, and parameter 0's. */
+  private static String whyNotDtype(List<Tensor> params, int i) {
+    Tensor p = params.get(i);
     DType dtype = params.get(0).dtype();
+    if (p.dtype() != DType.FLOAT32 && p.dtype() != DType.FLOAT64) {
+      return "parameter " + i + " is " + name(p.dtype())
+          + "; the fused kernels take float32 or float64";
+    }
+    if (p.dtype() != dtype) {
+      return "parameter " + i + " is " + name(p.dtype()) + " but parameter 0 is "
+          + name(dtype) + "; a fused step takes one dtype";
+    }
+    return null;
+  }
+
+  /** Why the parameters' blocks of {@link CudaFusedStep#CHUNK} elements fit no launch, or null. */
+  private static String whyNotBlocks(List<Tensor> params) {
     long blocks = 0;
-    for (int i = 0; i < params.size(); i++) {
-      Tensor p = params.get(i);
-      if (!(p instanceof CudaTensor) || p.ops() != ops) {
-        return "parameter " + i + " (" + p + ") is not a tensor of this cuda backend";
-      }
-      if (p.isClosed()) {
-        return "parameter " + i + " is closed";
-      }
-      if (p.dtype() != DType.FLOAT32 && p.dtype() != DType.FLOAT64) {
-        return "parameter " + i + " is " + name(p.dtype())
-            + "; the fused kernels take float32 or float64";
-      }
-      if (p.dtype() != dtype) {
-        return "parameter " + i + " is " + name(p.dtype()) + " but parameter 0 is "
-            + name(dtype) + "; a fused step takes one dtype";
-      }
-      if (!seen.add(p)) {
-        return "parameter " + i + " appears twice";
-      }
+    for (Tensor p : params) {
       blocks += (p.size() + CudaFusedStep.CHUNK - 1) / CudaFusedStep.CHUNK;
     }
     if (blocks == 0) {

@@ -17,21 +17,21 @@ import static dev.diffopt.cuda.StepScalars.UNDAMPED;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
+import dev.diffopt.optim.fused.FusedSlots;
 import dev.diffopt.schedule.InverseTimeDecay;
 import dev.diffopt.tensor.DType;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.Trace;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The host side of one update rule of {@code fused.cu}: which kernel runs it, which trees of the
- * transformation's state are its slots (in the kernel's slot order; the momentum trace, when
- * there is one, is the slot after the core's), its step counter, and the scalars it passes, set
- * once ({@link #constants}) and per step ({@link #begin}). The parts every rule shares (maximize,
- * L2 and decoupled decay, the trace, the learning rate, the proximal decay) are set here, the
- * core's by each subclass. Step scalars that need {@code exp}, {@code log} or {@code pow} are
- * computed by the kernel from the step counter (see {@link StepScalars}).
+ * The host side of one update rule of {@code fused.cu}: which kernel runs it, how many state slots
+ * it takes (the core's, in the order of {@link FusedSlots#slotTrees}, which also names its step
+ * counter; the momentum trace, when there is one, is the slot after the core's), and the scalars
+ * it passes, set once ({@link #constants}) and per step ({@link #begin}). The parts every rule
+ * shares (maximize, L2 and decoupled decay, the trace, the learning rate, the proximal decay) are
+ * set here, the core's by each subclass. Step scalars that need {@code exp}, {@code log} or {@code
+ * pow} are computed by the kernel from the step counter (see {@link StepScalars}).
  */
 abstract class FusedRule {
   /** The kernels of every rule, without the dtype suffix, for the PTX check. */
@@ -100,24 +100,6 @@ abstract class FusedRule {
   final int slots() {
     return coreSlots + (plan.momentum() != null ? 1 : 0);
   }
-
-  /**
-   * The core's per-parameter state trees in slot order (each a tree like the parameters).
-   *
-   * @param state the whole state of the transformation
-   */
-  abstract List<Object> slotTrees(Object state);
-
-  /** The core's step counter in {@code state}, or null when it has none. */
-  Tensor coreCounter(Object state) {
-    return null;
-  }
-
-  /** The 0-d tensor the kernel writes besides moments and counters (NAdam's μ product), or null. */
-  Tensor extra(Object state) {
-    return null;
-  }
-
 
   /** Sets the plan's constant scalars and flags, the shared ones and the rule's. */
   final void constants(StepScalars s) {

@@ -6,9 +6,7 @@ import static dev.diffopt.cuda.StepScalars.C1;
 import static dev.diffopt.cuda.StepScalars.C2;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByLion;
-import java.util.List;
 
 /**
  * Lion ({@code ScaleByLion}, slot m, kernel {@code fused_lion}; the sign as this backend's {@code
@@ -26,11 +24,6 @@ final class LionRule extends FusedRule {
   @Override
   String kernel() {
     return "lion";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of(FusedStates.require(state, ScaleByLion.State.class).mu());
   }
 
   @Override

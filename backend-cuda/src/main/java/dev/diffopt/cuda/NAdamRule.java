@@ -9,10 +9,7 @@ import static dev.diffopt.cuda.StepScalars.MOMENTUM_DECAY;
 import static dev.diffopt.cuda.StepScalars.NLOG_B2;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByNadam;
-import java.util.List;
 
 /**
  * NAdam ({@code ScaleByNadam}, slots m, v, kernel {@code fused_nadam}) with the 0-d μ product Π
@@ -37,22 +34,6 @@ final class NAdamRule extends FusedRule {
   @Override
   String kernel() {
     return "nadam";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByNadam.State s = FusedStates.require(state, ScaleByNadam.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByNadam.State.class).count();
-  }
-
-  @Override
-  Tensor extra(Object state) {
-    return FusedStates.require(state, ScaleByNadam.State.class).muProduct();
   }
 
   @Override

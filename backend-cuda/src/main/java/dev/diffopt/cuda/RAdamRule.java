@@ -12,10 +12,7 @@ import static dev.diffopt.cuda.StepScalars.RHO_CONSTANT;
 import static dev.diffopt.cuda.StepScalars.RHO_INF;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByRAdam;
-import java.util.List;
 
 /**
  * RAdam ({@code ScaleByRAdam}, slots m, v, kernel {@code fused_radam}); the kernel computes the
@@ -39,17 +36,6 @@ final class RAdamRule extends FusedRule {
   @Override
   String kernel() {
     return "radam";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByRAdam.State s = FusedStates.require(state, ScaleByRAdam.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByRAdam.State.class).count();
   }
 
   @Override

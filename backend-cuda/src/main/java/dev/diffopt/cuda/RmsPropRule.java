@@ -6,10 +6,8 @@ import static dev.diffopt.cuda.StepScalars.EPS;
 import static dev.diffopt.cuda.StepScalars.F_CENTERED;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByRms;
 import dev.diffopt.transform.ScaleByStddev;
-import java.util.List;
 
 /**
  * RMSProp ({@code ScaleByRms}, slot v) and centered RMSProp ({@code ScaleByStddev}, slots m, v),
@@ -37,15 +35,6 @@ final class RmsPropRule extends FusedRule {
   @Override
   String kernel() {
     return "rmsprop";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    if (centered) {
-      ScaleByStddev.State s = FusedStates.require(state, ScaleByStddev.State.class);
-      return List.of(s.mu(), s.nu());
-    }
-    return List.of(FusedStates.require(state, ScaleByRms.State.class).nu());
   }
 
   @Override

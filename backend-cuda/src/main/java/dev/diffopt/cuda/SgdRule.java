@@ -1,7 +1,6 @@
 package dev.diffopt.cuda;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import java.util.List;
 
 /**
  * (Momentum) SGD, kernel {@code fused_sgd}: no core ({@code u = x}); the trace, when there is one,
@@ -15,11 +14,6 @@ final class SgdRule extends FusedRule {
   @Override
   String kernel() {
     return "sgd";
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of();
   }
 
   @Override

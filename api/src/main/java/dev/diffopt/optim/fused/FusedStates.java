@@ -1,12 +1,17 @@
 package dev.diffopt.optim.fused;
 
+import dev.diffopt.tensor.Tensor;
+import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.transform.Chain;
+import dev.diffopt.tree.Trees;
+import java.util.List;
 
 /**
  * Finding the state of one part in the state of a recognized chain ({@link FusedPlan}): the state
  * of a {@link Chain} is a {@link Chain.State} with one state per part; a single transformation's
  * state is its own. In a recognized chain each part with tensors in its state has a state type of
- * its own, so a part's state is found by its type.
+ * its own, so a part's state is found by its type. Also the loading of a state into the one a fused
+ * step owns ({@link #load}).
  */
 public final class FusedStates {
   private FusedStates() {}
@@ -55,5 +60,47 @@ public final class FusedStates {
           "the state has no " + type.getName() + " (was it made by the recognized chain's init?)");
     }
     return found;
+  }
+
+  /**
+   * Copies {@code newState} into {@code state}, the state a fused step owns and updates in place
+   * ({@code FusedStep.load}): every leaf is checked first (nothing is written when one is wrong),
+   * then each leaf of {@code newState} that is not already {@code state}'s is assigned into it.
+   *
+   * @param ops the backend's ops, whose tensors both states hold
+   * @param backend the backend's name in messages, e.g. {@code "djl"}
+   * @param state the step's own state, whose tensors are written
+   * @param newState a state of the same structure: open tensors of {@code ops}, each of the shape
+   *     and dtype of the leaf it replaces
+   * @throws IllegalArgumentException if {@code newState} does not match {@code state}
+   */
+  public static void load(TensorOps ops, String backend, Object state, Object newState) {
+    Trees.structure(state).requireEqual(Trees.structure(newState),
+        "fused load: the state does not match this optimizer's");
+    List<Object> mine = Trees.leaves(state);
+    List<Object> theirs = Trees.leaves(newState);
+    for (int i = 0; i < mine.size(); i++) {
+      Tensor to = (Tensor) mine.get(i);
+      if (!(theirs.get(i) instanceof Tensor from)) {
+        throw new IllegalArgumentException(
+            "fused load: state leaf " + i + " is " + theirs.get(i) + ", not a tensor");
+      }
+      if (from.isClosed()) {
+        throw new IllegalArgumentException("fused load: state leaf " + i + " is closed");
+      }
+      if (from.ops() != ops) {
+        throw new IllegalArgumentException("fused load: state leaf " + i + " (" + from
+            + ") is not a tensor of this " + backend + " backend");
+      }
+      if (!from.shape().equals(to.shape()) || from.dtype() != to.dtype()) {
+        throw new IllegalArgumentException(
+            "fused load: state leaf " + i + " is " + from + ", expected " + to);
+      }
+    }
+    for (int i = 0; i < mine.size(); i++) {
+      if (mine.get(i) != theirs.get(i)) {
+        ops.assign((Tensor) mine.get(i), (Tensor) theirs.get(i));
+      }
+    }
   }
 }

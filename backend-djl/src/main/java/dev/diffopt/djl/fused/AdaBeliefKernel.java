@@ -2,11 +2,8 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByBelief;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -35,17 +32,6 @@ final class AdaBeliefKernel extends VectorKernel {
     this.b2 = of(core.b2());
     this.c2 = of(1 - core.b2());
     this.eps = of(core.eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByBelief.State s = FusedStates.require(state, ScaleByBelief.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByBelief.State.class).count();
   }
 
   @Override

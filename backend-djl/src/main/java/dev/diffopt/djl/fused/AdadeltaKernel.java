@@ -1,10 +1,8 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByAdadelta;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -25,12 +23,6 @@ final class AdadeltaKernel extends VectorKernel {
     this.rho = of(core.rho());
     this.c = of(1 - core.rho());
     this.eps = of(core.eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdadelta.State s = FusedStates.require(state, ScaleByAdadelta.State.class);
-    return List.of(s.squareAvg(), s.accDelta());
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByRss;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -20,11 +18,6 @@ final class AdagradKernel extends VectorKernel {
   AdagradKernel(FusedPlan plan) {
     super(plan, 1);
     this.eps = of(plan.core(ScaleByRss.class).eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of(FusedStates.require(state, ScaleByRss.State.class).sumOfSquares());
   }
 
   @Override

@@ -2,12 +2,8 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdam;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -47,21 +43,6 @@ class AdamKernel extends VectorKernel {
     this.hasEpsRoot = adam.epsRoot() != 0;
     this.epsRoot = of(adam.epsRoot());
     this.amsgrad = adam.amsgrad();
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdam.State s = FusedStates.require(state, ScaleByAdam.State.class);
-    List<Object> trees = new ArrayList<>(List.of(s.mu(), s.nu()));
-    if (amsgrad) {
-      trees.add(s.nuMax());
-    }
-    return trees;
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdam.State.class).count();
   }
 
   @Override

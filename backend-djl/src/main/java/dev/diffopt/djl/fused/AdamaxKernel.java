@@ -2,11 +2,8 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdamax;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -31,17 +28,6 @@ final class AdamaxKernel extends VectorKernel {
     this.c1 = of(1 - core.b1());
     this.b2 = of(core.b2());
     this.eps = of(core.eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdamax.State s = FusedStates.require(state, ScaleByAdamax.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdamax.State.class).count();
   }
 
   @Override

@@ -1,11 +1,8 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByAdan;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -43,17 +40,6 @@ final class AdanKernel extends VectorKernel {
     this.b3 = of(core.b3());
     this.c3 = of(1 - core.b3());
     this.eps = of(core.eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByAdan.State s = FusedStates.require(state, ScaleByAdan.State.class);
-    return List.of(s.mu(), s.delta(), s.nu(), s.previousGrad());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByAdan.State.class).count();
   }
 
   @Override

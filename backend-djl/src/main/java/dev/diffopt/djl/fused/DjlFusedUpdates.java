@@ -1,6 +1,7 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.djl.DjlTensor;
+import dev.diffopt.optim.fused.FusedParameters;
 import dev.diffopt.optim.fused.FusedPlan;
 import dev.diffopt.spi.Backend;
 import dev.diffopt.spi.FusedUpdates;
@@ -8,13 +9,9 @@ import dev.diffopt.tensor.DType;
 import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Shape;
 import dev.diffopt.tensor.Tensor;
-import dev.diffopt.tensor.TensorTrees;
 import dev.diffopt.transform.GradientTransformation;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Fused multi-tensor optimizer steps for the DJL backend ({@link
@@ -93,43 +90,21 @@ public final class DjlFusedUpdates implements FusedUpdates {
    * @return the reason, or null
    */
   public String whyNot(GradientTransformation transformation, Object paramTree) {
-    if (transformation == null || paramTree == null) {
-      throw new NullPointerException("transformation and params must not be null");
+    return FusedParameters.whyNot(transformation, paramTree, "djl",
+        p -> p instanceof DjlTensor && p.ops() == backend.ops(), DjlFusedUpdates::whyNotParameter);
+  }
+
+  /** This backend's own checks of parameter {@code i}, an open tensor of it. */
+  private static String whyNotParameter(List<Tensor> params, int i) {
+    Tensor p = params.get(i);
+    if (p.dtype() != DType.FLOAT32) {
+      return "parameter " + i + " is " + p.dtype() + "; the fused kernels are float32 only";
     }
-    List<Tensor> params;
-    try {
-      params = TensorTrees.leaves(paramTree);
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
+    if (p.size() * Float.BYTES > Integer.MAX_VALUE) {
+      return "parameter " + i + " has " + p.size() + " elements, more than one view can hold";
     }
-    String chain = FusedPlan.whyNot(transformation);
-    if (chain != null) {
-      return chain;
-    }
-    if (params.isEmpty()) {
-      return "there are no parameters";
-    }
-    Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (int i = 0; i < params.size(); i++) {
-      Tensor p = params.get(i);
-      if (!(p instanceof DjlTensor d) || p.ops() != backend.ops()) {
-        return "parameter " + i + " (" + p + ") is not a tensor of this djl backend";
-      }
-      if (p.isClosed()) {
-        return "parameter " + i + " is closed";
-      }
-      if (p.dtype() != DType.FLOAT32) {
-        return "parameter " + i + " is " + p.dtype() + "; the fused kernels are float32 only";
-      }
-      if (p.size() * Float.BYTES > Integer.MAX_VALUE) {
-        return "parameter " + i + " has " + p.size() + " elements, more than one view can hold";
-      }
-      if (!TorchLayout.isContiguous(d.ndArray())) {
-        return "parameter " + i + " is not contiguous (a strided view)";
-      }
-      if (!seen.add(p)) {
-        return "parameter " + i + " appears twice";
-      }
+    if (!TorchLayout.isContiguous(((DjlTensor) p).ndArray())) {
+      return "parameter " + i + " is not contiguous (a strided view)";
     }
     return null;
   }

@@ -2,6 +2,7 @@ package dev.diffopt.djl.fused;
 
 import ai.djl.pytorch.engine.PtNDArray;
 import dev.diffopt.djl.DjlTensor;
+import dev.diffopt.optim.fused.FusedSlots;
 import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.spi.FusedUpdates;
 import dev.diffopt.tensor.DType;
@@ -88,7 +89,7 @@ final class FusedKernelStep implements FusedUpdates.FusedStep {
     this.stateTensors = TensorTrees.leaves(s);
     boolean bound = false;
     try {
-      List<Object> trees = new ArrayList<>(kernel.slotTrees(state));
+      List<Object> trees = new ArrayList<>(FusedSlots.slotTrees(kernel.plan, state));
       Trace.State traceState = FusedStates.find(state, Trace.State.class);
       if (traceState != null) {
         trees.add(traceState.trace());
@@ -115,7 +116,7 @@ final class FusedKernelStep implements FusedUpdates.FusedStep {
           slotViews[k][i] = sizes[i] == 0 ? null : Views.of(t, "state slot " + k + " tensor " + i);
         }
       }
-      Tensor coreCount = kernel.coreCounter(state);
+      Tensor coreCount = FusedSlots.coreCounter(kernel.plan, state);
       this.core = coreCount == null ? null : new Counter(coreCount, "the core's step counter");
       this.trace = traceState == null ? null : new Counter(traceState.count(), "the trace counter");
       this.lr = new Counter(
@@ -230,33 +231,7 @@ final class FusedKernelStep implements FusedUpdates.FusedStep {
   @Override
   public void load(Object newState) {
     checkOpen("load");
-    Trees.structure(state).requireEqual(Trees.structure(newState),
-        "fused load: the state does not match this optimizer's");
-    List<Object> mine = Trees.leaves(state);
-    List<Object> theirs = Trees.leaves(newState);
-    for (int i = 0; i < mine.size(); i++) {
-      Tensor to = (Tensor) mine.get(i);
-      if (!(theirs.get(i) instanceof Tensor from)) {
-        throw new IllegalArgumentException(
-            "fused load: state leaf " + i + " is " + theirs.get(i) + ", not a tensor");
-      }
-      if (from.isClosed()) {
-        throw new IllegalArgumentException("fused load: state leaf " + i + " is closed");
-      }
-      if (from.ops() != ops) {
-        throw new IllegalArgumentException(
-            "fused load: state leaf " + i + " (" + from + ") is not a tensor of this djl backend");
-      }
-      if (!from.shape().equals(to.shape()) || from.dtype() != to.dtype()) {
-        throw new IllegalArgumentException("fused load: state leaf " + i + " is " + from
-            + ", expected " + to);
-      }
-    }
-    for (int i = 0; i < mine.size(); i++) {
-      if (mine.get(i) != theirs.get(i)) {
-        ops.assign((Tensor) mine.get(i), (Tensor) theirs.get(i));
-      }
-    }
+    FusedStates.load(ops, "djl", state, newState);
     if (core != null) {
       core.reread();
     }

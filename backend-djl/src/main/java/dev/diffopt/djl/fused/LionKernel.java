@@ -1,10 +1,8 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByLion;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -30,11 +28,6 @@ final class LionKernel extends VectorKernel {
     this.c1 = of(1 - core.b1());
     this.b2 = of(core.b2());
     this.c2 = of(1 - core.b2());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of(FusedStates.require(state, ScaleByLion.State.class).mu());
   }
 
   @Override

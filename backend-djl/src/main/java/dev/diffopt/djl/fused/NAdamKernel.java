@@ -2,11 +2,10 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
+import dev.diffopt.optim.fused.FusedSlots;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByNadam;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -42,19 +41,8 @@ final class NAdamKernel extends VectorKernel {
   }
 
   @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByNadam.State s = FusedStates.require(state, ScaleByNadam.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByNadam.State.class).count();
-  }
-
-  @Override
   void bindExtras(Object state) {
-    Tensor muProduct = FusedStates.require(state, ScaleByNadam.State.class).muProduct();
+    Tensor muProduct = FusedSlots.muProduct(plan, state);
     productView = Views.of(muProduct, "the NAdam μ product");
     product = productView.getFloat(0);
   }

@@ -2,11 +2,8 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.Float32Scalars;
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
-import dev.diffopt.tensor.Tensor;
 import dev.diffopt.transform.ScaleByRAdam;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -37,17 +34,6 @@ final class RAdamKernel extends VectorKernel {
     this.b2 = of(core.b2());
     this.c2 = of(1 - core.b2());
     this.eps = of(core.eps());
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    ScaleByRAdam.State s = FusedStates.require(state, ScaleByRAdam.State.class);
-    return List.of(s.mu(), s.nu());
-  }
-
-  @Override
-  Tensor coreCounter(Object state) {
-    return FusedStates.require(state, ScaleByRAdam.State.class).count();
   }
 
   @Override

@@ -1,11 +1,9 @@
 package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
-import dev.diffopt.optim.fused.FusedStates;
 import dev.diffopt.transform.ScaleByRms;
 import dev.diffopt.transform.ScaleByStddev;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -31,15 +29,6 @@ final class RmsPropKernel extends VectorKernel {
     this.alpha = of(a);
     this.c = of(1 - a);
     this.eps = of(e);
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    if (centered) {
-      ScaleByStddev.State s = FusedStates.require(state, ScaleByStddev.State.class);
-      return List.of(s.mu(), s.nu());
-    }
-    return List.of(FusedStates.require(state, ScaleByRms.State.class).nu());
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.diffopt.djl.fused;
 
 import dev.diffopt.optim.fused.FusedPlan;
 import java.nio.ByteBuffer;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -12,11 +11,6 @@ import jdk.incubator.vector.FloatVector;
 final class SgdKernel extends VectorKernel {
   SgdKernel(FusedPlan plan) {
     super(plan, 0);
-  }
-
-  @Override
-  List<Object> slotTrees(Object state) {
-    return List.of();
   }
 
   @Override

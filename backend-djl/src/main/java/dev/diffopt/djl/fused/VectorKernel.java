@@ -5,7 +5,6 @@ import dev.diffopt.optim.fused.FusedPlan;
 import dev.diffopt.transform.Trace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -43,7 +42,10 @@ abstract class VectorKernel {
   static final ByteOrder N = ByteOrder.nativeOrder();
 
   final FusedPlan plan;
-  /** Core state slots; the trace, when present, is slot {@code coreSlots}. */
+  /**
+   * Core state slots, in the order of {@link dev.diffopt.optim.fused.FusedSlots#slotTrees}; the
+   * trace, when present, is slot {@code coreSlots}.
+   */
   final int coreSlots;
 
   /** −1 to maximize (Scale(−1)), else 1. */
@@ -99,18 +101,6 @@ abstract class VectorKernel {
   /** All state slots: the core's and the trace's. */
   final int slots() {
     return coreSlots + (hasTrace ? 1 : 0);
-  }
-
-  /**
-   * The core's per-parameter state trees in slot order (each a tree like the parameters).
-   *
-   * @param state the whole state of the transformation
-   */
-  abstract List<Object> slotTrees(Object state);
-
-  /** The core's step counter in the whole {@code state}, or null when it has none. */
-  dev.diffopt.tensor.Tensor coreCounter(Object state) {
-    return null;
   }
 
   /** Reads state other than moments and counters (NAdam's μ product) after binding or loading. */
