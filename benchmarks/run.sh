@@ -5,6 +5,7 @@
 #   benchmarks/run.sh tree [--warmup=200000 --batches=300 --batch-us=2000]
 #   benchmarks/run.sh meta-step [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
 #   benchmarks/run.sh maml [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
+#   benchmarks/run.sh distributed [--tasks=25 --inner-steps=5 --warmup=5 --rounds=40]
 #   benchmarks/run.sh cuda-adam [--tensors=100 --elements=100000000 --warmup=10 --rounds=50]
 #                               (needs an NVIDIA GPU; compares with PyTorch where python3 has torch)
 #
@@ -15,7 +16,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 adam|tree|meta-step|maml|cuda-adam [--option=value ...]" >&2
+  echo "usage: $0 adam|tree|meta-step|maml|distributed|cuda-adam [--option=value ...]" >&2
   exit 2
 }
 
@@ -24,6 +25,7 @@ case "$1" in
   adam) main=dev.diffopt.benchmarks.AdamBenchmark ;;
   maml) main=dev.diffopt.benchmarks.MamlBenchmark ;;
   cuda-adam) main=dev.diffopt.benchmarks.CudaAdamBenchmark ;;
+  distributed) main=dev.diffopt.benchmarks.DistributedBenchmark ;;
   tree) main=dev.diffopt.benchmarks.TreeBenchmark ;;
   meta-step) main=dev.diffopt.benchmarks.MetaStepBenchmark ;;
   -h|--help) usage ;;

@@ -9,6 +9,7 @@ module dev.diffopt.benchmarks {
   requires dev.diffopt.backend.djl;
   requires dev.diffopt.backend.tensorflow;
   requires dev.diffopt.backend.cuda;
+  requires dev.diffopt.distributed.spark;
   requires dev.diffopt.examples;
   requires ai.djl.api;
   requires ai.djl.pytorch_engine;

@@ -16,14 +16,15 @@ public final class TaskFailedException extends RuntimeException {
   /**
    * A failure of the part holding {@code tasks}.
    *
-   * @param tasks the task indices of the part
+   * @param tasks the task indices of the part (empty where the runtime cannot tell)
    * @param total the number of tasks in the run
    * @param worker where it ran, e.g. {@code "local worker 1 (djl)"}
    * @param cause what the part's function threw
    */
   public TaskFailedException(int[] tasks, int total, String worker, Throwable cause) {
-    super((tasks.length == 1 ? "task " + tasks[0] : "tasks " + describe(tasks)) + " (of " + total
-        + ") failed on " + worker + ": " + cause, cause);
+    super((tasks.length == 0 ? "a part" : tasks.length == 1 ? "task " + tasks[0]
+        : "tasks " + describe(tasks)) + " (of " + total + ") failed on " + worker + ": " + cause,
+        cause);
     this.tasks = tasks.clone();
     this.worker = worker;
   }

@@ -3,6 +3,7 @@ package dev.diffopt.examples;
 import dev.diffopt.Backends;
 import dev.diffopt.distributed.LocalRuntime;
 import dev.diffopt.distributed.TaskRuntime;
+import dev.diffopt.spark.SparkRuntime;
 import dev.diffopt.meta.MetaOptimizer;
 import dev.diffopt.optim.Optimizers;
 import dev.diffopt.spi.Backend;
@@ -51,10 +52,12 @@ import javax.imageio.ImageIO;
  * goes to {@code maml-sinusoid.png}.
  *
  * <p>Usage: {@code MamlSinusoidDemo [--backend NAME] [--iterations N] [--meta-batch N]
- * [--inner-steps N] [--test-tasks N] [--seed N] [--first-order] [--plot PATH] [--workers N]}.
- * With {@code --workers N} the meta-gradient of each iteration is computed by N local worker
- * threads, each with its own backend instance and an even share of the tasks ({@link
- * dev.diffopt.distributed.LocalRuntime}); the outer update stays on the demo's backend.
+ * [--inner-steps N] [--test-tasks N] [--seed N] [--first-order] [--plot PATH] [--workers N |
+ * --spark MASTER]}. With {@code --workers N} the meta-gradient of each iteration is computed by N
+ * local worker threads, each with its own backend instance and an even share of the tasks ({@link
+ * dev.diffopt.distributed.LocalRuntime}); with {@code --spark MASTER} by the executors of a Spark
+ * application ({@code local[2]}, or a standalone master on this machine: the executors get the
+ * demo's class path). The outer update stays on the demo's backend.
  */
 public final class MamlSinusoidDemo {
   static final int SUPPORT = 10;
@@ -83,12 +86,15 @@ public final class MamlSinusoidDemo {
    * @param plot where the PNG goes
    * @param workers local worker threads computing the meta-gradient (each with its own backend
    *     instance), or 0 to compute it on the demo's own backend
+   * @param spark a Spark master URL ({@code local[2]}, {@code spark://host:7077}) whose executors
+   *     compute the meta-gradient, or null
    */
   public record Config(String backend, int iterations, int metaBatch, int innerSteps,
-      int testTasks, long seed, boolean firstOrder, Path plot, int workers) {
+      int testTasks, long seed, boolean firstOrder, Path plot, int workers, String spark) {
     /** The defaults: DJL, 5,000 iterations of 25 tasks, one inner step, 100 test tasks. */
     public static final Config DEFAULT =
-        new Config("djl", 5000, 25, 1, 100, 1, false, Path.of("maml-sinusoid.png"), 0);
+        new Config("djl", 5000, 25, 1, 100, 1, false, Path.of("maml-sinusoid.png"), 0,
+            null);
 
     /**
      * Parses the command line over {@link #DEFAULT}; blank arguments are ignored (an empty
@@ -107,7 +113,7 @@ public final class MamlSinusoidDemo {
         }
         if (a.equals("--first-order")) {
           c = new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps, c.testTasks, c.seed,
-              true, c.plot, c.workers);
+              true, c.plot, c.workers, c.spark);
           continue;
         }
         if (i + 1 >= args.length) {
@@ -116,23 +122,28 @@ public final class MamlSinusoidDemo {
         String v = args[++i];
         c = switch (a) {
           case "--backend" -> new Config(v, c.iterations, c.metaBatch, c.innerSteps, c.testTasks,
-              c.seed, c.firstOrder, c.plot, c.workers);
+              c.seed, c.firstOrder, c.plot, c.workers, c.spark);
           case "--iterations" -> new Config(c.backend, positive(a, v), c.metaBatch, c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers, c.spark);
           case "--meta-batch" -> new Config(c.backend, c.iterations, positive(a, v), c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers, c.spark);
           case "--inner-steps" -> new Config(c.backend, c.iterations, c.metaBatch, positive(a, v),
-              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers);
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers, c.spark);
           case "--test-tasks" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              Math.max(PLOTTED_TASKS, positive(a, v)), c.seed, c.firstOrder, c.plot, c.workers);
+              Math.max(PLOTTED_TASKS, positive(a, v)), c.seed, c.firstOrder, c.plot, c.workers, c.spark);
           case "--seed" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              c.testTasks, (long) positive(a, v), c.firstOrder, c.plot, c.workers);
+              c.testTasks, (long) positive(a, v), c.firstOrder, c.plot, c.workers, c.spark);
           case "--plot" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, Path.of(v), c.workers);
+              c.testTasks, c.seed, c.firstOrder, Path.of(v), c.workers, c.spark);
           case "--workers" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
-              c.testTasks, c.seed, c.firstOrder, c.plot, positive(a, v));
+              c.testTasks, c.seed, c.firstOrder, c.plot, positive(a, v), c.spark);
+          case "--spark" -> new Config(c.backend, c.iterations, c.metaBatch, c.innerSteps,
+              c.testTasks, c.seed, c.firstOrder, c.plot, c.workers, v);
           default -> throw new IllegalArgumentException("unknown option " + a);
         };
+      }
+      if (c.workers > 0 && c.spark != null) {
+        throw new IllegalArgumentException("--workers and --spark exclude each other");
       }
       return c;
     }
@@ -189,7 +200,11 @@ public final class MamlSinusoidDemo {
 
     GradientTransformation adam = Optimizers.adam(META_LR);
     TaskRuntime runtime = c.workers() > 0
-        ? LocalRuntime.create(c.workers(), backend.name(), Map.of()) : null;
+        ? LocalRuntime.create(c.workers(), backend.name(), Map.of())
+        : c.spark() != null ? SparkRuntime.connect(c.spark(), backend.name(), Map.of(),
+            // executors on this machine find the demo's classes where it found them
+            Map.of("spark.executor.extraClassPath", System.getProperty("java.class.path")))
+        : null;
     if (runtime != null) {
       out.printf(Locale.ROOT, "meta-gradients: %s, the tasks split evenly between the workers%n",
           runtime);
@@ -494,7 +509,7 @@ public final class MamlSinusoidDemo {
     } catch (IllegalArgumentException e) {
       System.err.println("usage: MamlSinusoidDemo [--backend NAME] [--iterations N]"
           + " [--meta-batch N] [--inner-steps N] [--test-tasks N] [--seed N] [--first-order]"
-          + " [--plot PATH] [--workers N]: " + e.getMessage());
+          + " [--plot PATH] [--workers N | --spark MASTER]: " + e.getMessage());
       System.exit(2);
       return;
     }

@@ -76,6 +76,11 @@ class MamlSinusoidDemoTest {
     shortRun(dir.resolve("maml-workers.png"), "--workers", "2");
   }
 
+  @Test
+  void aShortRunOnSparkLocalGoesEndToEnd(@TempDir Path dir) throws IOException {
+    shortRun(dir.resolve("maml-spark.png"), "--spark", "local[2]");
+  }
+
   /** The demo's step with the meta-gradient from 1, 2 or 3 local workers equals its own step. */
   @ParameterizedTest
   @ValueSource(strings = {"djl", "tensorflow"})
@@ -124,6 +129,9 @@ class MamlSinusoidDemoTest {
     assertEquals(Path.of("x.png"), c.plot());
     assertEquals(0, c.workers());
     assertEquals(2, MamlSinusoidDemo.Config.parse("--workers", "2").workers());
+    assertEquals("local[2]", MamlSinusoidDemo.Config.parse("--spark", "local[2]").spark());
+    assertThrows(IllegalArgumentException.class,
+        () -> MamlSinusoidDemo.Config.parse("--workers", "2", "--spark", "local[2]"));
     assertEquals(MamlSinusoidDemo.Config.DEFAULT, MamlSinusoidDemo.Config.parse());
     assertThrows(IllegalArgumentException.class,
         () -> MamlSinusoidDemo.Config.parse("--iterations", "0"));
