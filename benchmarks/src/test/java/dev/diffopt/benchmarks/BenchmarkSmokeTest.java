@@ -105,4 +105,15 @@ class BenchmarkSmokeTest {
     assertEquals(10, s.max());
     assertEquals(3, Harness.Stats.of(new long[] {3}).median());
   }
+
+  @Test
+  void distributedPrintsEveryMetricAndPassesItsChecks() {
+    String output =
+        runChecked(out -> DistributedBenchmark.run(new MetaStepBenchmark.Config(4, 1, 0, 1), out));
+    assertTrue(!output.contains("FAILED"), output);
+    assertEquals(List.of("distributed_meta_step_ms_in_process", "distributed_meta_step_ms_local_1",
+        "distributed_meta_step_ms_local_2", "distributed_meta_step_ms_spark_1",
+        "distributed_meta_step_ms_spark_2", "local_speedup_2_workers", "spark_speedup_2_workers",
+        "spark_overhead_ms_per_step"), metricNames(output), output);
+  }
 }
