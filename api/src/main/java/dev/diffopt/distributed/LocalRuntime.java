@@ -10,12 +10,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
  * The embedded {@link TaskRuntime}: {@code n} worker threads in this JVM, each with its own
  * backend instance created on first use ({@link Backends#create}, so e.g. two DJL backends with
- * one libtorch thread each), and no dependency beyond the api. Part {@code p} goes to worker
+ * one libtorch thread each, or one CUDA backend per GPU with per-worker options), and no
+ * dependency beyond the api. Part {@code p} goes to worker
  * {@code p mod n}; each worker runs its parts in order, every part in its own {@link Scope}. The
  * parts' results are combined in task order on the calling thread, so with the same partition the
  * result is the same bit for bit however the threads interleave.
@@ -28,10 +29,10 @@ public final class LocalRuntime implements TaskRuntime {
   private final String description;
   private final ExecutorService[] threads;
   private final Backend[] backends;
-  private final Supplier<Backend> factory;
+  private final IntFunction<Backend> factory;
   private volatile boolean closed;
 
-  private LocalRuntime(int workers, String description, Supplier<Backend> factory) {
+  private LocalRuntime(int workers, String description, IntFunction<Backend> factory) {
     this.workers = workers;
     this.description = description;
     this.factory = factory;
@@ -56,18 +57,36 @@ public final class LocalRuntime implements TaskRuntime {
    * @throws IllegalArgumentException if {@code workers < 1} or the backend is unknown
    */
   public static LocalRuntime create(int workers, String backend, Map<String, String> options) {
+    if (options == null) {
+      throw new NullPointerException("options is null");
+    }
+    Map<String, String> copy = Map.copyOf(options);
+    return create(workers, backend, worker -> copy);
+  }
+
+  /**
+   * {@code workers} workers whose backends get options of their own, e.g. one GPU each: {@code
+   * create(4, "cuda", w -> Map.of("device", String.valueOf(w)))}.
+   *
+   * @param workers at least 1
+   * @param backend a backend name
+   * @param optionsOf the options of worker {@code w} (0-based), called once per worker
+   * @throws IllegalArgumentException if {@code workers < 1} or the backend is unknown
+   */
+  public static LocalRuntime create(int workers, String backend,
+      IntFunction<Map<String, String>> optionsOf) {
     if (workers < 1) {
       throw new IllegalArgumentException("a local runtime needs workers >= 1, got " + workers);
     }
-    if (backend == null || options == null) {
-      throw new NullPointerException("backend and options must not be null");
+    if (backend == null || optionsOf == null) {
+      throw new NullPointerException("backend and optionsOf must not be null");
     }
-    Map<String, String> copy = Map.copyOf(options);
     Backends.registry().providers().stream()
         .filter(p -> p.name().equalsIgnoreCase(backend)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown diffopt backend '" + backend
             + "'. Installed:" + Backends.registry().describeInstalled()));
-    return new LocalRuntime(workers, backend, () -> Backends.create(backend, copy));
+    return new LocalRuntime(workers, backend,
+        worker -> Backends.create(backend, Map.copyOf(optionsOf.apply(worker))));
   }
 
   @Override
@@ -77,7 +96,7 @@ public final class LocalRuntime implements TaskRuntime {
 
   private Backend backend(int worker) {
     if (backends[worker] == null) {
-      backends[worker] = factory.get();
+      backends[worker] = factory.apply(worker);
     }
     return backends[worker];
   }

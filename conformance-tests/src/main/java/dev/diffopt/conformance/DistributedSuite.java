@@ -213,4 +213,39 @@ public abstract class DistributedSuite extends BackendSuite {
     assertTrue(s.getMessage().contains("closed"), s.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LocalRuntime.create(0, "djl", Map.of()));
   }
+
+  @Test
+  @DisplayName("DIST-06 a batch split along a tensor axis: parts stack their slices back on each worker")
+  void alongAxis() {
+    TensorOps ops = backend().ops();
+    // a batch of 6 along axis 1 of a (2, 6) tensor and axis 0 of a (6,) tensor
+    double[] a = new double[12];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i;
+    }
+    Tensor x = ops.fromDoubles(a, Shape.of(2, 6), DType.FLOAT32);
+    Tensor w = ops.fromDoubles(new double[] {1, 2, 3, 4, 5, 6}, Shape.of(6), DType.FLOAT32);
+    List<FlatTensors> tasks = dev.diffopt.distributed.Slices.alongAxis(List.of(x, w), -1);
+    assertEquals(6, tasks.size());
+    assertArrayEquals(new double[] {2, 8, 3}, tasks.get(2).values());
+    List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+    try (LocalRuntime rt = LocalRuntime.create(2, backend().name(), worker -> {
+      seen.add((long) worker);
+      return Map.of();
+    })) {
+      // each part: sum over its columns of w_j * (x_0j + x_1j), from its stacked sub-batch
+      double total = rt.run(tasks, Partitioners.balanced(), (backend, part) -> {
+        List<Tensor> batch = dev.diffopt.distributed.Slices.stack(part, backend.ops(), -1);
+        assertEquals(Shape.of(2, part.size()), batch.get(0).shape());
+        TensorOps o = backend.ops();
+        return o.sum(o.mul(o.sum(batch.get(0), new int[] {0}, false), batch.get(1))).item();
+      }, Reducers.of(Double::sum));
+      double expected = 0;
+      for (int j = 0; j < 6; j++) {
+        expected += (j + 1) * (a[j] + a[6 + j]);
+      }
+      assertEquals(expected, total, 0);
+    }
+    assertEquals(List.of(0L, 1L), seen.stream().sorted().toList(), "options asked once per worker");
+  }
 }
