@@ -50,4 +50,17 @@ public final class Backends {
   public static List<BackendProvider> providers() {
     return registry().providers();
   }
+
+  /**
+   * Prints the installed backends with their priority and availability, and whether this class
+   * runs from a named module ({@code java -m dev.diffopt.api/dev.diffopt.Backends}) or from the
+   * class path: a quick check of what discovery finds in a deployment.
+   *
+   * @param args none
+   */
+  public static void main(String[] args) {
+    Module module = Backends.class.getModule();
+    System.out.println("diffopt backends (" + (module.isNamed() ? "module " + module.getName()
+        : "class path") + "):" + registry().describeInstalled());
+  }
 }
