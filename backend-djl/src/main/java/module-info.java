@@ -1,6 +1,9 @@
 /**
  * The embedded default diffopt backend: DJL's PyTorch engine with CPU natives from Maven Central.
  * Higher-order gradients go through {@code torch.autograd.grad} in a small TorchScript module.
+ * {@code dev.diffopt.djl.BlockModel} makes a DJL block a function of diffopt parameters, and {@code
+ * dev.diffopt.djl.training.DiffoptOptimizer} runs any diffopt transformation inside DJL's own
+ * {@code Trainer}.
  */
 module dev.diffopt.backend.djl {
   requires transitive dev.diffopt.api;
@@ -11,6 +14,7 @@ module dev.diffopt.backend.djl {
 
   exports dev.diffopt.djl;
   exports dev.diffopt.djl.fused;
+  exports dev.diffopt.djl.training;
 
   provides dev.diffopt.spi.BackendProvider with
       dev.diffopt.djl.DjlBackendProvider;
