@@ -10,16 +10,11 @@ import dev.diffopt.tree.Flat;
 import dev.diffopt.tree.KeyPath;
 import dev.diffopt.tree.TreeSpec;
 import dev.diffopt.tree.Trees;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.function.Function;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 
 /**
@@ -127,7 +122,7 @@ final class TfAutodiff implements Autodiff {
    */
   private static TfTensor[] gradients(Trace trace, Output<?>[] ys, TfTensor[] xs,
       Output<?>[] seeds, boolean createGraph) {
-    Set<String> reachable = ancestors(trace.graph, ys);
+    Set<String> reachable = GraphPaths.ancestors(trace.graph, ys);
     List<Output<?>> wanted = new ArrayList<>();
     for (TfTensor x : xs) {
       if (reachable.contains(x.symbol().op().name())) {
@@ -143,7 +138,8 @@ final class TfAutodiff implements Autodiff {
     for (int i = 0; i < xs.length; i++) {
       Output<?> x = xs[i].symbol();
       boolean used = next < wanted.size() && wanted.get(next) == x;
-      Output<?> gi = used && hasGradient(g[next]) ? g[next] : trace.builder.op("ZerosLike", x);
+      Output<?> gi = used && GraphPaths.hasGradient(g[next])
+          ? g[next] : trace.builder.op("ZerosLike", x);
       if (used) {
         next++;
       }
@@ -153,42 +149,6 @@ final class TfAutodiff implements Autodiff {
       out[i] = trace.symbolic(gi);
     }
     return out;
-  }
-
-  /**
-   * Whether {@code addGradients} gave a gradient: for an input reached only through ops without
-   * a gradient path (e.g. {@code StopGradient}) it returns an output whose operation is null.
-   */
-  private static boolean hasGradient(Output<?> g) {
-    if (g == null) {
-      return false;
-    }
-    org.tensorflow.internal.c_api.TF_Operation handle =
-        ((GraphOperation) g.op()).getUnsafeNativeHandle();
-    return handle != null && !handle.isNull();
-  }
-
-  /**
-   * The names of every operation that {@code ys} depend on through data inputs, including their
-   * own. Operations are tracked by name and looked up in the graph afresh: the wrappers that
-   * {@code GraphOperation.input} returns hold native handles that TensorFlow Java may release.
-   */
-  private static Set<String> ancestors(Graph graph, Output<?>[] ys) {
-    Set<String> seen = new HashSet<>();
-    Deque<String> work = new ArrayDeque<>();
-    for (Output<?> y : ys) {
-      work.push(y.op().name());
-    }
-    while (!work.isEmpty()) {
-      String name = work.pop();
-      if (seen.add(name)) {
-        GraphOperation op = graph.operationOrThrow(name);
-        for (int i = 0; i < op.numInputs(); i++) {
-          work.push(op.input(i).op().name());
-        }
-      }
-    }
-    return seen;
   }
 
   @SuppressWarnings("unchecked")
