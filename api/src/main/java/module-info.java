@@ -23,6 +23,7 @@ module dev.diffopt.api {
   exports dev.diffopt.zeroorder;
   exports dev.diffopt.meta;
   exports dev.diffopt.distributed;
+  exports dev.diffopt.viz;
 
   uses dev.diffopt.spi.BackendProvider;
 }
