@@ -2,6 +2,7 @@ package dev.diffopt.tensorflow;
 
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tree.Flat;
+import dev.diffopt.tree.KeyPath;
 import dev.diffopt.tree.TreeSpec;
 import dev.diffopt.tree.Trees;
 import java.util.ArrayList;
@@ -48,6 +49,18 @@ final class GraphOutputs {
       }
     }
     return new GraphOutputs(flat.spec(), fetchIndex, kept, fetches);
+  }
+
+  /** The paths of the fetched leaves in the output tree, in the order of {@link #fetches}. */
+  List<KeyPath> fetchPaths() {
+    List<KeyPath> paths = spec.paths();
+    List<KeyPath> out = new ArrayList<>(fetches.size());
+    for (int i = 0; i < fetchIndex.length; i++) {
+      if (fetchIndex[i] >= 0) {
+        out.add(paths.get(i));
+      }
+    }
+    return out;
   }
 
   /** The result tree with the fetched {@code values} (one per fetch) as new eager tensors. */

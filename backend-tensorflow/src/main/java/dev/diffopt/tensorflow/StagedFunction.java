@@ -2,7 +2,10 @@ package dev.diffopt.tensorflow;
 
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tree.Flat;
+import dev.diffopt.tree.KeyPath;
 import dev.diffopt.tree.Trees;
+import dev.diffopt.viz.DotGraph;
+import dev.diffopt.viz.DotLabels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,6 +80,70 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
       return fn.apply(input);
     }
     Flat flat = Trees.flatten(input);
+    Compiled c = compiled(flat);
+    List<TfTensor> tensors = new ArrayList<>();
+    for (Object leaf : flat.leaves()) {
+      if (leaf instanceof TfTensor t) {
+        tensors.add(t);
+      }
+    }
+    return c.run(tensors);
+  }
+
+  /**
+   * The graph that {@link #apply} runs for {@code input}'s signature, as Graphviz DOT: {@link
+   * #toDot(Object, boolean) toDot(input, false)}.
+   *
+   * @param input an input of the signature to show (its values are not read)
+   * @return the graph
+   */
+  public DotGraph toDot(I input) {
+    return toDot(input, false);
+  }
+
+  /**
+   * The graph that {@link #apply} runs for {@code input}'s signature, as Graphviz DOT, traced now
+   * (without running it) if this signature has not been traced yet. Nodes are the graph's
+   * operations and edges its data flow; the placeholders of the input tensors are labelled with
+   * their paths in the input tree in the short form of {@link DotLabels#path} (e.g. {@code
+   * params[0]}, {@code tasks.xs}), those of captured closure tensors {@code capture k}, and every
+   * fetched output has a node labelled with its path in the output tree (e.g. {@code loss}, {@code
+   * state[0].mu[1]}); these carry their dtype and shape. A meta-step's graph is mostly its
+   * gradients: with {@code collapseGradients} each gradient call (TensorFlow's {@code
+   * addGradients}, under the name scope {@code diffopt_grad_K/}) is drawn as one node counting its
+   * operations, which keeps the forward computation readable. Write it with {@code
+   * Files.writeString(path, dot.toDot())} and render it with {@code dot -Tsvg}.
+   *
+   * @param input an input of the signature to show (its values are not read)
+   * @param collapseGradients draw each gradient call as one node
+   * @return the graph
+   * @throws IllegalStateException inside a trace (a staged function there has no graph of its
+   *     own: it is inlined)
+   */
+  public DotGraph toDot(I input, boolean collapseGradients) {
+    if (Trace.current() != null) {
+      throw new IllegalStateException("toDot was called while a function is being traced; a"
+          + " staged function called there is inlined and has no graph of its own");
+    }
+    Flat flat = Trees.flatten(input);
+    Compiled c = compiled(flat);
+    List<KeyPath> paths = flat.spec().paths();
+    List<String> inputNames = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      if (flat.leaves().get(i) instanceof TfTensor) {
+        inputNames.add(DotLabels.path(paths.get(i)));
+      }
+    }
+    List<String> outputNames = new ArrayList<>();
+    for (KeyPath p : c.outputs.fetchPaths()) {
+      outputNames.add(DotLabels.path(p));
+    }
+    return GraphDot.of(c.trace, c.inputs, inputNames, c.outputs.fetches, outputNames,
+        collapseGradients);
+  }
+
+  /** The graph of {@code flat}'s signature, traced on first use. */
+  private Compiled compiled(Flat flat) {
     List<Object> key = signature(flat);
     Compiled c = graphs.get(key);
     if (c == null) {
@@ -88,13 +155,7 @@ public final class StagedFunction<I, O> implements Function<I, O>, AutoCloseable
         }
       }
     }
-    List<TfTensor> tensors = new ArrayList<>();
-    for (Object leaf : flat.leaves()) {
-      if (leaf instanceof TfTensor t) {
-        tensors.add(t);
-      }
-    }
-    return c.run(tensors);
+    return c;
   }
 
   /** The input structure, then per leaf its dtype and shape (tensors) or the leaf itself. */

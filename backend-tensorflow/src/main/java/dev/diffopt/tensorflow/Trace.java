@@ -17,6 +17,8 @@ import org.tensorflow.Output;
  */
 final class Trace implements AutoCloseable {
   private static final ThreadLocal<Trace> CURRENT = new ThreadLocal<>();
+  /** The start of the name scope of every gradient call in a traced graph. */
+  static final String GRADIENT_PREFIX = "diffopt_grad_";
 
   final TfBackend backend;
   final Graph graph;
@@ -79,7 +81,7 @@ final class Trace implements AutoCloseable {
 
   /** A fresh name prefix for one gradient computation in this graph. */
   String gradientPrefix() {
-    return "diffopt_grad_" + gradients++;
+    return GRADIENT_PREFIX + gradients++;
   }
 
   boolean isOpen() {
