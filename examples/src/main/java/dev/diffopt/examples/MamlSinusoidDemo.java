@@ -12,17 +12,8 @@ import dev.diffopt.tensor.Scope;
 import dev.diffopt.tensor.Tensor;
 import dev.diffopt.tensor.TensorOps;
 import dev.diffopt.transform.GradientTransformation;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import javax.imageio.ImageIO;
 
 /**
  * The main demo: MAML on sinusoid regression (Finn, Abbeel and Levine, "Model-Agnostic
@@ -49,7 +39,9 @@ import javax.imageio.ImageIO;
  * on the task's 10 support points; the MSE on 100 evenly spaced points of [−5, 5] before
  * adaptation and after 1 and 10 steps, averaged over the tasks. The run fails (exit status 1)
  * unless MAML's MSE after 10 steps is at most half the baseline's. A plot of four held-out tasks
- * goes to {@code maml-sinusoid.png}.
+ * goes to {@code maml-sinusoid.png} ({@link AdaptationPlot}), the training curve (both losses per
+ * iteration and their moving averages) next to it, to {@code maml-sinusoid-training.png} ({@link
+ * TrainingCurvePlot}).
  *
  * <p>Usage: {@code MamlSinusoidDemo [--backend NAME] [--iterations N] [--meta-batch N]
  * [--inner-steps N] [--test-tasks N] [--seed N] [--first-order] [--plot PATH] [--workers N |
@@ -83,7 +75,8 @@ public final class MamlSinusoidDemo {
    * @param testTasks held-out tasks of the meta-test
    * @param seed seeds the initial parameters and the training tasks
    * @param firstOrder FOMAML instead of full second-order MAML
-   * @param plot where the PNG goes
+   * @param plot where the PNG of held-out tasks goes (the training curve goes next to it, see
+   *     {@link #trainingPlot()})
    * @param workers local worker threads computing the meta-gradient (each with its own backend
    *     instance), or 0 to compute it on the demo's own backend
    * @param spark a Spark master URL ({@code local[2]}, {@code spark://host:7077}) whose executors
@@ -146,6 +139,16 @@ public final class MamlSinusoidDemo {
         throw new IllegalArgumentException("--workers and --spark exclude each other");
       }
       return c;
+    }
+
+    /**
+     * Where the training curve goes: next to {@link #plot()}, its name ending in {@code
+     * -training} ({@code maml-sinusoid-training.png} by default).
+     *
+     * @return the path
+     */
+    public Path trainingPlot() {
+      return Plots.sibling(plot, "-training");
     }
 
     private static int positive(String name, String value) {
@@ -228,6 +231,7 @@ public final class MamlSinusoidDemo {
             new Maml.Learner(backend, regressionStep, Mlp.tensors(ops, init), adam)) {
       long t0 = System.nanoTime();
       Progress bar = new Progress(progress, c.iterations());
+      TrainingCurve curve = new TrainingCurve();
       for (int it = 1; it <= c.iterations(); it++) {
         try (Scope step = backend.scope()) {
           List<Sinusoid.Task> tasks = Sinusoid.sample(random, c.metaBatch(), SUPPORT, QUERY);
@@ -237,7 +241,8 @@ public final class MamlSinusoidDemo {
             throw new IllegalStateException("training diverged at iteration " + it
                 + ": meta-loss " + metaLoss + ", baseline loss " + baseLoss);
           }
-          bar.update(it, metaLoss, baseLoss, System.nanoTime() - t0);
+          curve.add(metaLoss, baseLoss);
+          bar.update(it, curve, System.nanoTime() - t0);
         }
       }
       double trainSeconds = (System.nanoTime() - t0) / 1e9;
@@ -260,10 +265,12 @@ public final class MamlSinusoidDemo {
       out.printf(Locale.ROOT, "%-30s %10.3f %10.3f %10.3f%n", "baseline (joint regression)",
           b[0], b[1], b[2]);
 
-      writePlot(c.plot(), test, mamlTest.predictions, baseTest.predictions,
-          c.firstOrder() ? "FOMAML" : "MAML");
+      String name = c.firstOrder() ? "FOMAML" : "MAML";
+      AdaptationPlot.write(c.plot(), test, mamlTest.predictions, baseTest.predictions, name);
+      TrainingCurvePlot.write(c.trainingPlot(), curve, name);
       out.printf(Locale.ROOT, "%nplot of %d held-out tasks: %s%n", PLOTTED_TASKS,
           c.plot().toAbsolutePath());
+      out.printf(Locale.ROOT, "training curve: %s%n", c.trainingPlot().toAbsolutePath());
 
       boolean finite = true;
       for (double v : m) {
@@ -367,8 +374,6 @@ public final class MamlSinusoidDemo {
     private final PrintStream out;
     private final int total;
     private final boolean terminal = System.console() != null;
-    private double metaAverage = Double.NaN;
-    private double baseAverage = Double.NaN;
     private long lastDraw;
 
     Progress(PrintStream out, int total) {
@@ -376,10 +381,8 @@ public final class MamlSinusoidDemo {
       this.total = total;
     }
 
-    void update(int done, double metaLoss, double baseLoss, long elapsedNanos) {
-      // exponential moving averages: single meta-batches are noisy
-      metaAverage = Double.isNaN(metaAverage) ? metaLoss : 0.98 * metaAverage + 0.02 * metaLoss;
-      baseAverage = Double.isNaN(baseAverage) ? baseLoss : 0.98 * baseAverage + 0.02 * baseLoss;
+    /** Shows the moving averages of {@code curve} after iteration {@code done}. */
+    void update(int done, TrainingCurve curve, long elapsedNanos) {
       boolean last = done == total;
       boolean draw = terminal
           ? last || elapsedNanos - lastDraw > 200_000_000L
@@ -392,106 +395,11 @@ public final class MamlSinusoidDemo {
       double seconds = elapsedNanos / 1e9;
       String line = String.format(Locale.ROOT, "[%s%s] %d/%d meta-loss %.3f baseline loss %.3f"
               + " %.0fs (eta %.0fs)", "#".repeat(filled), ".".repeat(WIDTH - filled), done, total,
-          metaAverage, baseAverage, seconds, seconds / done * (total - done));
+          curve.lastMetaAverage(), curve.lastBaselineAverage(), seconds,
+          seconds / done * (total - done));
       out.print(terminal ? "\r" + line + (last ? "\n" : "") : line + "\n");
       out.flush();
     }
-  }
-
-  /**
-   * Draws the plotted held-out tasks, one panel each: the true sinusoid, the support points, and
-   * both models after {@value #ADAPT_STEPS} steps on the grid.
-   */
-  static void writePlot(Path path, List<Sinusoid.Task> tasks, List<double[]> maml,
-      List<double[]> baseline, String mamlName) throws IOException {
-    int panelW = 560;
-    int panelH = 400;
-    int cols = 2;
-    int rows = (PLOTTED_TASKS + cols - 1) / cols;
-    BufferedImage image =
-        new BufferedImage(cols * panelW, rows * panelH + 40, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-      Color[] colors = {Color.BLACK, new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C)};
-      String[] labels = {"true function", mamlName + " after " + ADAPT_STEPS + " steps",
-          "baseline after " + ADAPT_STEPS + " steps", SUPPORT + " support points"};
-      int lx = 20;
-      for (int i = 0; i < labels.length; i++) {
-        g.setColor(colors[i]);
-        g.fillRect(lx, 16, 24, 4);
-        g.setColor(Color.BLACK);
-        g.drawString(labels[i], lx + 30, 24);
-        lx += 40 + g.getFontMetrics().stringWidth(labels[i]);
-      }
-      double[] xg = grid();
-      for (int t = 0; t < Math.min(PLOTTED_TASKS, tasks.size()); t++) {
-        Sinusoid.Task task = tasks.get(t);
-        Panel p = new Panel((t % cols) * panelW + 50, 40 + (t / cols) * panelH + 30,
-            panelW - 80, panelH - 70);
-        g.setColor(new Color(0xDDDDDD));
-        g.drawLine(p.x(0), p.top, p.x(0), p.top + p.h);
-        g.drawLine(p.left, p.y(0), p.left + p.w, p.y(0));
-        g.setColor(Color.GRAY);
-        g.drawRect(p.left, p.top, p.w, p.h);
-        for (int v = -4; v <= 4; v += 2) {
-          g.drawString(Integer.toString(v), p.left - 24, p.y(v) + 5);
-          g.drawString(Integer.toString(v), p.x(v) - 5, p.top + p.h + 16);
-        }
-        g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "held-out task %d: A = %.2f, phase = %.2f", t + 1,
-            task.amplitude(), task.phase()), p.left, p.top - 8);
-        double[] truth = new double[xg.length];
-        for (int i = 0; i < xg.length; i++) {
-          truth[i] = task.at(xg[i]);
-        }
-        g.setStroke(new BasicStroke(2f));
-        curve(g, p, xg, truth, colors[0]);
-        curve(g, p, xg, maml.get(t), colors[1]);
-        curve(g, p, xg, baseline.get(t), colors[2]);
-        g.setColor(colors[3]);
-        for (int i = 0; i < task.xs().length; i++) {
-          g.fill(new Ellipse2D.Double(p.x(task.xs()[i]) - 5, p.y(task.ys()[i]) - 5, 10, 10));
-        }
-      }
-    } finally {
-      g.dispose();
-    }
-    Path parent = path.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    if (!ImageIO.write(image, "png", path.toFile())) {
-      throw new IOException("no PNG writer for " + path);
-    }
-  }
-
-  /** A plot area mapping x ∈ [−5, 5] and y ∈ [−5.5, 5.5] to pixels. */
-  private record Panel(int left, int top, int w, int h) {
-    int x(double v) {
-      return left + (int) Math.round((v - Sinusoid.X_MIN) / (Sinusoid.X_MAX - Sinusoid.X_MIN) * w);
-    }
-
-    int y(double v) {
-      double c = Math.max(-5.5, Math.min(5.5, v));
-      return top + (int) Math.round((5.5 - c) / 11 * h);
-    }
-  }
-
-  private static void curve(Graphics2D g, Panel p, double[] xs, double[] ys, Color color) {
-    Path2D.Double path = new Path2D.Double();
-    for (int i = 0; i < xs.length; i++) {
-      if (i == 0) {
-        path.moveTo(p.x(xs[i]), p.y(ys[i]));
-      } else {
-        path.lineTo(p.x(xs[i]), p.y(ys[i]));
-      }
-    }
-    g.setColor(color);
-    g.draw(path);
   }
 
   /**

@@ -58,7 +58,51 @@ class MamlSinusoidDemoTest {
     BufferedImage image = ImageIO.read(plot.toFile());
     assertNotNull(image, "not a readable image: " + plot);
     assertTrue(image.getWidth() >= 800 && image.getHeight() >= 600, image.toString());
+    Path training = Plots.sibling(plot, "-training");
+    assertTrue(output.contains("training curve: " + training.toAbsolutePath()), output);
+    BufferedImage curve = ImageIO.read(training.toFile());
+    assertNotNull(curve, "not a readable image: " + training);
+    assertTrue(curve.getWidth() >= 800 && curve.getHeight() >= 400, curve.toString());
+    assertTrue(pixels(curve, Plots.RED) > 100, "the meta-loss average is drawn");
+    assertTrue(pixels(curve, Plots.BLUE) > 100, "the baseline's average is drawn");
     return result;
+  }
+
+  /** How many pixels of {@code image} have exactly this color. */
+  private static int pixels(BufferedImage image, java.awt.Color color) {
+    int n = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = 0; x < image.getWidth(); x++) {
+        n += (image.getRGB(x, y) & 0xFFFFFF) == (color.getRGB() & 0xFFFFFF) ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void theTrainingCurveGoesNextToThePlot() {
+    assertEquals(Path.of("maml-sinusoid-training.png"),
+        MamlSinusoidDemo.Config.DEFAULT.trainingPlot());
+    assertEquals(Path.of("plots/maml-training.png"),
+        MamlSinusoidDemo.Config.parse("--plot", "plots/maml.png").trainingPlot());
+    assertEquals(Path.of("out/curves-training.png"),
+        MamlSinusoidDemo.Config.parse("--plot", "out/curves").trainingPlot());
+  }
+
+  @Test
+  void theTrainingCurveKeepsMovingAverages() {
+    TrainingCurve curve = new TrainingCurve();
+    assertTrue(Double.isNaN(curve.lastMetaAverage()));
+    for (int i = 0; i < 1000; i++) {
+      curve.add(i % 2 == 0 ? 1 : 3, 2);
+    }
+    assertEquals(1000, curve.size());
+    assertEquals(3, curve.meta()[999]);
+    assertEquals(1, curve.metaAverage()[0]);
+    assertEquals(TrainingCurve.SMOOTHING + (1 - TrainingCurve.SMOOTHING) * 3,
+        curve.metaAverage()[1], 1e-15);
+    assertEquals(2, curve.lastMetaAverage(), 0.05, "averages the alternating losses");
+    assertEquals(2, curve.lastBaselineAverage(), 1e-12);
   }
 
   @Test
