@@ -63,6 +63,38 @@ public final class Shape {
   }
 
   /**
+   * Row-major strides in elements: how far apart neighbours along each axis lie in a contiguous
+   * buffer of this shape.
+   */
+  public long[] strides() {
+    long[] strides = new long[dims.length];
+    long step = 1;
+    for (int axis = dims.length - 1; axis >= 0; axis--) {
+      strides[axis] = step;
+      step *= dims[axis];
+    }
+    return strides;
+  }
+
+  /**
+   * The strides of a contiguous buffer of this shape read as {@code target} under NumPy
+   * broadcasting (the shapes aligned at their last axes): 0 along the axes where this shape has
+   * extent 1 or that it lacks, so those repeat one element.
+   *
+   * @param target a shape this one broadcasts to (not checked)
+   * @return one stride per axis of {@code target}
+   */
+  public long[] broadcastStrides(Shape target) {
+    long[] own = strides();
+    long[] out = new long[target.rank()];
+    int shift = target.rank() - dims.length;
+    for (int axis = 0; axis < dims.length; axis++) {
+      out[axis + shift] = dims[axis] == 1 ? 0 : own[axis];
+    }
+    return out;
+  }
+
+  /**
    * Maps a possibly negative axis into {@code [0, rank)}.
    *
    * @throws IllegalArgumentException if the axis is out of range

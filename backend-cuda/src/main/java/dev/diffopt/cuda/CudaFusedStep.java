@@ -280,12 +280,10 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
   @Override
   public void step(List<Tensor> grads) {
     checkOpen("step");
-    long[] gradAddresses = checkGradients(grads);
-    for (Tensor t : stateTensors) {
-      if (t.isClosed()) {
-        throw new IllegalStateException("fused step: a tensor of the optimizer state (" + t
-            + ") was closed from outside; the state belongs to the optimizer, do not close it");
-      }
+    FusedStates.checkStep(ops, "cuda", params, grads, stateTensors);
+    long[] gradAddresses = new long[grads.size()];
+    for (int i = 0; i < gradAddresses.length; i++) {
+      gradAddresses[i] = ((CudaTensor) grads.get(i)).address();
     }
     rule.begin(scalars, dtype, counts[CORE], counts[TRACE], counts[LR]);
     long[] next = counts.clone();
@@ -301,39 +299,6 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
     }
     System.arraycopy(next, 0, counts, 0, counts.length);
     parity ^= 1;
-  }
-
-  /** Checks every gradient before anything is queued; their addresses by leaf. */
-  private long[] checkGradients(List<Tensor> grads) {
-    if (grads == null) {
-      throw new NullPointerException("fused step: grads is null");
-    }
-    int n = params.size();
-    if (grads.size() != n) {
-      throw new IllegalArgumentException(
-          "fused step: got " + grads.size() + " gradients for " + n + " parameters");
-    }
-    long[] addresses = new long[n];
-    for (int i = 0; i < n; i++) {
-      Tensor g = grads.get(i);
-      Tensor p = params.get(i);
-      if (!(g instanceof CudaTensor c) || c.ops() != ops) {
-        throw new IllegalArgumentException(
-            "fused step: gradient " + i + " (" + g + ") is not a tensor of this cuda backend");
-      }
-      if (g.isClosed()) {
-        throw new IllegalArgumentException("fused step: gradient " + i + " is closed");
-      }
-      if (!g.shape().equals(p.shape()) || g.dtype() != p.dtype()) {
-        throw new IllegalArgumentException("fused step: gradient " + i + " is " + name(g.dtype())
-            + g.shape() + " but parameter " + i + " is " + name(p.dtype()) + p.shape());
-      }
-      if (p.isClosed()) {
-        throw new IllegalStateException("fused step: parameter " + i + " is closed");
-      }
-      addresses[i] = c.address();
-    }
-    return addresses;
   }
 
   /** One launch per segment; the first writes the counters. */
@@ -406,11 +371,7 @@ final class CudaFusedStep implements FusedUpdates.FusedStep {
   }
 
   private void closeState() {
-    for (Object leaf : Trees.leaves(state)) {
-      if (leaf instanceof Tensor t) {
-        t.close();
-      }
-    }
+    FusedStates.close(state);
   }
 
   private void checkOpen(String what) {

@@ -47,7 +47,7 @@ final class Layouts {
         modes[k] = SAME;
       } else {
         modes[k] = STRIDED;
-        strides[k] = broadcastStrides(s, out.rank());
+        strides[k] = s.broadcastStrides(out);
       }
     }
     return pack(dims, strides, modes);
@@ -55,7 +55,7 @@ final class Layouts {
 
   /** Operand 0 read transposed: output axis {@code i} is input axis {@code perm[i]}. */
   static byte[] transpose(Shape in, int[] perm) {
-    long[] inStrides = rowMajorStrides(in);
+    long[] inStrides = in.strides();
     long[] dims = new long[perm.length];
     long[] strides = new long[perm.length];
     for (int i = 0; i < perm.length; i++) {
@@ -73,7 +73,7 @@ final class Layouts {
    */
   static byte[][] reduction(Shape in, int[] axes) {
     check(in.rank(), "reduction");
-    long[] strides = rowMajorStrides(in);
+    long[] strides = in.strides();
     boolean[] reduced = new boolean[in.rank()];
     for (int a : axes) {
       reduced[a] = true;
@@ -99,28 +99,6 @@ final class Layouts {
       pack(keptDims, new long[][] {keptStrides}, new long[] {STRIDED}),
       pack(redDims, new long[][] {redStrides}, new long[] {STRIDED})
     };
-  }
-
-  /** Row-major strides in elements. */
-  static long[] rowMajorStrides(Shape shape) {
-    long[] strides = new long[shape.rank()];
-    long s = 1;
-    for (int d = shape.rank() - 1; d >= 0; d--) {
-      strides[d] = s;
-      s *= shape.dim(d);
-    }
-    return strides;
-  }
-
-  /** Strides of {@code s} seen through an output of rank {@code rank}: 0 where it broadcasts. */
-  static long[] broadcastStrides(Shape s, int rank) {
-    long[] own = rowMajorStrides(s);
-    long[] strides = new long[rank];
-    int shift = rank - s.rank();
-    for (int d = 0; d < s.rank(); d++) {
-      strides[d + shift] = s.dim(d) == 1 ? 0 : own[d];
-    }
-    return strides;
   }
 
   private static long[] dims(Shape out, String op) {

@@ -12,18 +12,6 @@ import dev.diffopt.tensor.Shape;
 final class Offsets {
   private Offsets() {}
 
-  /** Row-major strides: how far apart neighbours along each axis lie in the flat array. */
-  static long[] strides(Shape shape) {
-    long[] dims = shape.dims();
-    long[] strides = new long[dims.length];
-    long step = 1;
-    for (int axis = dims.length - 1; axis >= 0; axis--) {
-      strides[axis] = step;
-      step *= dims[axis];
-    }
-    return strides;
-  }
-
   /**
    * Visits every index of {@code dims} in row-major order and returns, for each, the flat position
    * {@code Σ index[axis] · strides[axis]}. The position is updated like an odometer: the last axis
@@ -55,14 +43,7 @@ final class Offsets {
    * extent 1 (or that the source lacks) repeats that one element (stride 0).
    */
   static int[] broadcast(Shape source, Shape result) {
-    long[] sourceStrides = strides(source);
-    long[] strides = new long[result.rank()];
-    int missing = result.rank() - source.rank();
-    for (int axis = missing; axis < result.rank(); axis++) {
-      boolean repeated = source.dim(axis - missing) == 1;
-      strides[axis] = repeated ? 0 : sourceStrides[axis - missing];
-    }
-    return walk(result.dims(), strides);
+    return walk(result.dims(), source.broadcastStrides(result));
   }
 
   /**
@@ -70,7 +51,7 @@ final class Offsets {
    * element of {@code source}: result axis {@code i} steps along source axis {@code perm[i]}.
    */
   static int[] transpose(Shape source, int[] perm, Shape result) {
-    long[] sourceStrides = strides(source);
+    long[] sourceStrides = source.strides();
     long[] strides = new long[perm.length];
     for (int axis = 0; axis < perm.length; axis++) {
       strides[axis] = sourceStrides[perm[axis]];

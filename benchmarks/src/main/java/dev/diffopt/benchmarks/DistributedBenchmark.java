@@ -39,8 +39,6 @@ import java.util.Map;
  * (the same work on one worker, through Spark instead of a thread).
  */
 public final class DistributedBenchmark {
-  static final double INNER_LR = 0.01;
-
   private DistributedBenchmark() {}
 
   /**
@@ -80,7 +78,7 @@ public final class DistributedBenchmark {
     Map<String, Harness.Stats> stats = new HashMap<>();
     try (Scope scope = Scope.open()) {
       Maml.Learner reference = new Maml.Learner(djl, djl.stage(Maml.vectorizedMetaStep(djl,
-          config.innerSteps(), INNER_LR, false, adam)), Mlp.tensors(djl.ops(), init), adam);
+          config.innerSteps(), MamlBenchmark.INNER_LR, false, adam)), Mlp.tensors(djl.ops(), init), adam);
       Map<String, List<double[]>> expected = new HashMap<>();
       reference.step(Maml.stacked(djl.ops(), tasks), expected);
       List<Harness.Variant> variants = new ArrayList<>();
@@ -149,7 +147,7 @@ public final class DistributedBenchmark {
   private static Maml.Learner learner(Backend djl, TaskRuntime runtime,
       MetaStepBenchmark.Config config, GradientTransformation adam, List<double[]> init) {
     return new Maml.Learner(djl, Maml.distributedMetaStep(djl, runtime, config.innerSteps(),
-        INNER_LR, false, adam), Mlp.tensors(djl.ops(), init), adam);
+        MamlBenchmark.INNER_LR, false, adam), Mlp.tensors(djl.ops(), init), adam);
   }
 
   /** The first step of a fresh learner against the in-process step from the same parameters. */

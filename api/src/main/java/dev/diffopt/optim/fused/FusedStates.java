@@ -103,4 +103,67 @@ public final class FusedStates {
       }
     }
   }
+
+  /**
+   * The checks before a fused step ({@code FusedStep.step}) touches anything: one gradient per
+   * parameter, each an open tensor of {@code ops} of its parameter's shape and dtype, the
+   * parameters and the step's own state tensors still open.
+   *
+   * @param ops the backend's ops
+   * @param backend the backend's name in messages, e.g. {@code "djl"}
+   * @param params the step's parameters
+   * @param grads the gradients of this step
+   * @param stateTensors the tensors of the step's state
+   * @throws IllegalArgumentException for a bad gradient, naming it
+   * @throws IllegalStateException if a parameter or a state tensor was closed from outside
+   */
+  public static void checkStep(TensorOps ops, String backend, List<Tensor> params,
+      List<Tensor> grads, List<Tensor> stateTensors) {
+    if (grads == null) {
+      throw new NullPointerException("fused step: grads is null");
+    }
+    int n = params.size();
+    if (grads.size() != n) {
+      throw new IllegalArgumentException(
+          "fused step: got " + grads.size() + " gradients for " + n + " parameters");
+    }
+    for (int i = 0; i < n; i++) {
+      Tensor g = grads.get(i);
+      Tensor p = params.get(i);
+      if (g == null || g.ops() != ops) {
+        throw new IllegalArgumentException("fused step: gradient " + i + " (" + g
+            + ") is not a tensor of this " + backend + " backend");
+      }
+      if (g.isClosed()) {
+        throw new IllegalArgumentException("fused step: gradient " + i + " is closed");
+      }
+      if (!g.shape().equals(p.shape()) || g.dtype() != p.dtype()) {
+        throw new IllegalArgumentException("fused step: gradient " + i + " is "
+            + lower(g.dtype()) + g.shape() + " but parameter " + i + " is " + lower(p.dtype())
+            + p.shape());
+      }
+      if (p.isClosed()) {
+        throw new IllegalStateException("fused step: parameter " + i + " is closed");
+      }
+    }
+    for (Tensor t : stateTensors) {
+      if (t.isClosed()) {
+        throw new IllegalStateException("fused step: a tensor of the optimizer state (" + t
+            + ") was closed from outside; the state belongs to the optimizer, do not close it");
+      }
+    }
+  }
+
+  /** Closes every tensor leaf of a fused step's {@code state} ({@code FusedStep.close}). */
+  public static void close(Object state) {
+    for (Object leaf : Trees.leaves(state)) {
+      if (leaf instanceof Tensor t) {
+        t.close();
+      }
+    }
+  }
+
+  private static String lower(dev.diffopt.tensor.DType dtype) {
+    return dtype.name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -136,39 +136,8 @@ final class FusedKernelStep implements FusedUpdates.FusedStep {
   @Override
   public void step(List<Tensor> grads) {
     checkOpen("step");
-    if (grads == null) {
-      throw new NullPointerException("fused step: grads is null");
-    }
+    FusedStates.checkStep(ops, "djl", params, grads, stateTensors);
     int n = params.size();
-    if (grads.size() != n) {
-      throw new IllegalArgumentException(
-          "fused step: got " + grads.size() + " gradients for " + n + " parameters");
-    }
-    for (int i = 0; i < n; i++) {
-      Tensor g = grads.get(i);
-      Tensor p = params.get(i);
-      if (!(g instanceof DjlTensor) || g.ops() != ops) {
-        throw new IllegalArgumentException(
-            "fused step: gradient " + i + " (" + g + ") is not a tensor of this djl backend");
-      }
-      if (g.isClosed()) {
-        throw new IllegalArgumentException("fused step: gradient " + i + " is closed");
-      }
-      if (!g.shape().equals(p.shape()) || g.dtype() != p.dtype()) {
-        throw new IllegalArgumentException("fused step: gradient " + i + " is "
-            + g.dtype().name().toLowerCase(java.util.Locale.ROOT) + g.shape() + " but parameter "
-            + i + " is " + p.dtype().name().toLowerCase(java.util.Locale.ROOT) + p.shape());
-      }
-      if (p.isClosed()) {
-        throw new IllegalStateException("fused step: parameter " + i + " is closed");
-      }
-    }
-    for (Tensor t : stateTensors) {
-      if (t.isClosed()) {
-        throw new IllegalStateException("fused step: a tensor of the optimizer state (" + t
-            + ") was closed from outside; the state belongs to the optimizer, do not close it");
-      }
-    }
     ByteBuffer[] pViews = new ByteBuffer[n];
     ByteBuffer[] gViews = new ByteBuffer[n];
     List<PtNDArray> copies = null;
@@ -251,11 +220,7 @@ final class FusedKernelStep implements FusedUpdates.FusedStep {
   }
 
   private void closeState() {
-    for (Object leaf : Trees.leaves(state)) {
-      if (leaf instanceof Tensor t) {
-        t.close();
-      }
-    }
+    FusedStates.close(state);
   }
 
   private void checkOpen(String what) {
